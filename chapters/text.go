@@ -34,15 +34,21 @@ func trainingText(c *notebook.Cell) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("tf.textfile: %w", err)
 		}
-		if !utf8.Valid(data) {
-			return "", fmt.Errorf("tf.textfile %s: not valid UTF-8 (first bad byte at offset %d)", path, firstInvalid(data))
-		}
-		if len(data) == 0 {
-			return "", fmt.Errorf("tf.textfile %s: the file is empty", path)
-		}
-		return string(data), nil
+		return decodeText(path, data)
 	}
 	return tfText.Get(c), nil
+}
+
+// decodeText checks that a text file's bytes are a non-empty UTF-8 text.
+// Its errors name the file, the fault and where it is.
+func decodeText(path string, data []byte) (string, error) {
+	if len(data) == 0 {
+		return "", fmt.Errorf("tf.textfile %s: the file is empty", path)
+	}
+	if !utf8.Valid(data) {
+		return "", fmt.Errorf("tf.textfile %s: not valid UTF-8 (first bad byte at offset %d)", path, firstInvalid(data))
+	}
+	return string(data), nil
 }
 
 func firstInvalid(b []byte) int {
