@@ -26,5 +26,9 @@ func Params() *notebook.Params { return params }
 func All() []*notebook.Chapter {
 	return []*notebook.Chapter{
 		&chapterInput,
+		&chapterLayer1,
+		&chapterLayer2,
+		&chapterLogits,
+		&chapterLabel,
 	}
 }
