@@ -272,3 +272,23 @@ func TestCodeVersion(t *testing.T) {
 		t.Fatalf("CodeVersion() = %s, want %s over %d files", CodeVersion(), want, n)
 	}
 }
+
+// BenchmarkTrainDefault measures a whole default training on DefaultText.
+func BenchmarkTrainDefault(b *testing.B) {
+	for b.Loop() {
+		if _, err := Train(DefaultConfig(), DefaultText, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGenerate measures writing "hello world" from "h".
+func BenchmarkGenerate(b *testing.B) {
+	m, err := Train(DefaultConfig(), DefaultText, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		m.Generate([]int{0}, 10)
+	}
+}

@@ -362,3 +362,13 @@ func BenchmarkBoard(b *testing.B) {
 		n.backward(g, tr, next, 1)
 	}
 }
+
+// BenchmarkTrainDefault measures a whole default training, early stop
+// included (run it with -benchtime 1x).
+func BenchmarkTrainDefault(b *testing.B) {
+	for b.Loop() {
+		if _, err := Train(DefaultConfig(), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
