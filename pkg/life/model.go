@@ -111,7 +111,7 @@ func (m *Model) NumParams() int { return len(m.net.all) }
 // Train learns one step of Life from fresh random boards: each step draws
 // cfg.Batch boards, each with its own density drawn uniformly from [0, 1],
 // and takes one Adam step on the mean binary cross-entropy of the model's
-// logits against TrueStep. Every checkEvery steps it checks all 512
+// logits against TrueStep. Every 25 steps it checks all 512
 // neighbourhoods and stops once the check passes. The boards of a batch
 // are spread over goroutines; each board's gradient has its own buffer and
 // they are added in board order, so the result does not depend on
