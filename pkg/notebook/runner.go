@@ -1,6 +1,7 @@
 package notebook
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +23,10 @@ type Runner struct {
 	Cache  *Cache    // where expensive results are kept between builds (nil: none)
 	Echo   io.Writer // if not nil, every output is also printed here as it is captured
 	Bars   io.Writer // where progress bars go; bars are drawn only if it is a terminal
+
+	// Context, if not nil, stops the run when it is cancelled (an
+	// interrupt): no section starts and no file is written after that.
+	Context context.Context
 
 	mu sync.Mutex
 }
@@ -65,6 +70,9 @@ func (r *chapterRun) echo(s string) {
 }
 
 func (r *chapterRun) write(rel string, data []byte) error {
+	if err := r.runner.stopped(); err != nil {
+		return fmt.Errorf("writing %s: %w", rel, err)
+	}
 	if err := writeFile(r.runner.Out, rel, data); err != nil {
 		return fmt.Errorf("writing %s: %w", rel, err)
 	}
@@ -89,6 +97,10 @@ func (r *Runner) Run(ch *Chapter) (*ChapterResult, error) {
 	var failure error
 	for i := range ch.Sections {
 		s := &ch.Sections[i]
+		if err := r.stopped(); err != nil {
+			failure = fmt.Errorf("chapter %s stopped before section %s: %w", ch.ID, s.ID, err)
+			break
+		}
 		run.echo(fmt.Sprintf("\n== %s %s ==\n", s.ID, s.Title))
 		cell := &Cell{run: run, section: s}
 		t0 := time.Now()
@@ -111,6 +123,14 @@ func (r *Runner) Run(ch *Chapter) (*ChapterResult, error) {
 	}
 	res.Tensors, res.Plots, res.Models, res.Timings = run.tensors, run.plots, run.models, run.timings
 	return res, failure
+}
+
+// stopped returns the context's error once it is cancelled.
+func (r *Runner) stopped() error {
+	if r.Context == nil {
+		return nil
+	}
+	return r.Context.Err()
 }
 
 func runSection(s *Section, c *Cell) (err error) {
