@@ -18,6 +18,7 @@ type blockActs[F scalar] struct {
 	ln2               lnActs[F]
 	x2                []F // (T, D)      FFN input: ln2.out, or residMid
 	pre, post         []F // (T, FF)     mlp.hook_pre, hook_post
+	cdf               []F // (T, FF)     Φ(pre), kept for the GELU backward
 	mlpOut, residPost []F // (T, D)      hook_mlp_out, hook_resid_post
 }
 
@@ -30,6 +31,7 @@ type acts[F scalar] struct {
 	lnf             lnActs[F]
 	xf              []F // (T, D)  unembedding input: ln_final.out, or the last residPost
 	logits, probs   []F // (T, V)
+	lse             []F // (T)     log-sum-exp of each row of logits
 
 	// backward scratch
 	dResid, dX     []F // (T, D)
@@ -53,7 +55,7 @@ func newActs[F scalar](lay layout, T int) *acts[F] {
 	a := &acts[F]{
 		T: T, embed: vec(T * D), posEmbed: vec(T * D), resid0: vec(T * D),
 		blocks: make([]blockActs[F], lay.L), lnf: newLNActs[F](lay, T),
-		logits: vec(T * V), probs: vec(T * V),
+		logits: vec(T * V), probs: vec(T * V), lse: vec(T),
 		dResid: vec(T * D), dX: vec(T * D),
 		dq: vec(T * HDh), dk: vec(T * HDh), dv: vec(T * HDh), dz: vec(T * HDh),
 		dPre: vec(T * FF), dPost: vec(T * FF), dLogits: vec(T * V), dp: vec(T),
@@ -70,7 +72,7 @@ func newActs[F scalar](lay layout, T int) *acts[F] {
 		if !lay.LN {
 			b.x1, b.x2 = b.residPre, b.residMid
 		}
-		b.pre, b.post = vec(T*FF), vec(T*FF)
+		b.pre, b.post, b.cdf = vec(T*FF), vec(T*FF), vec(T*FF)
 		b.mlpOut, b.residPost = vec(T*D), vec(T*D)
 		prev = b.residPost
 	}
@@ -110,7 +112,7 @@ func (p *params[F]) forward(a *acts[F], tokens []int) {
 			layerNormForward(b.ln2.out, b.ln2.xhat, b.ln2.rstd, b.residMid, w.Ln2W, w.Ln2B, T, D)
 		}
 		linearForward(b.pre, b.x2, w.WIn, w.BIn, T, D, FF)
-		geluForward(b.post, b.pre)
+		geluForward(b.post, b.cdf, b.pre)
 		linearForward(b.mlpOut, b.post, w.WOut, w.BOut, T, FF, D)
 		addForward(b.residPost, b.residMid, b.mlpOut)
 	}
@@ -123,7 +125,7 @@ func (p *params[F]) forward(a *acts[F], tokens []int) {
 		layerNormForward(a.lnf.out, a.lnf.xhat, a.lnf.rstd, last, p.LnFW, p.LnFB, T, D)
 	}
 	linearForward(a.logits, a.xf, p.WU, p.BU, T, D, V)
-	softmaxRows(a.probs, a.logits, T, V)
+	softmaxForward(a.probs, a.lse, a.logits, T, V)
 }
 
 // backward adds to g the gradient of scale * Σ_t crossEntropy(t) for the
@@ -149,7 +151,7 @@ func (p *params[F]) backward(g *params[F], a *acts[F], tokens, targets []int, sc
 		clear(a.dPost)
 		linearBackward(a.dPost, gw.WOut, gw.BOut, d, b.post, w.WOut, T, FF, D)
 		clear(a.dPre)
-		geluBackward(a.dPre, a.dPost, b.pre)
+		geluBackward(a.dPre, a.dPost, b.pre, b.cdf)
 		dx2 := d
 		if lay.LN {
 			dx2 = a.dX

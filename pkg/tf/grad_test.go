@@ -193,10 +193,11 @@ func TestGELUGrad(t *testing.T) {
 	rng := newRNG(7)
 	in := randVec(rng, 20, 2)
 	R := randVec(rng, 20, 1)
-	out := make([]float64, 20)
-	loss := func() float64 { geluForward(out, in); return dot(out, R) }
+	out, cdf := make([]float64, 20), make([]float64, 20)
+	loss := func() float64 { geluForward(out, cdf, in); return dot(out, R) }
+	loss()
 	dIn := make([]float64, 20)
-	geluBackward(dIn, R, in)
+	geluBackward(dIn, R, in, cdf)
 	checkGrads(t, loss, "in", in, dIn)
 }
 
@@ -208,10 +209,10 @@ func TestFFNGrad(t *testing.T) {
 	wIn, bIn := randVec(rng, D*FF, 0.7), randVec(rng, FF, 0.5)
 	wOut, bOut := randVec(rng, FF*D, 0.7), randVec(rng, D, 0.5)
 	R := randVec(rng, T*D, 1)
-	pre, post, out := make([]float64, T*FF), make([]float64, T*FF), make([]float64, T*D)
+	pre, post, cdf, out := make([]float64, T*FF), make([]float64, T*FF), make([]float64, T*FF), make([]float64, T*D)
 	loss := func() float64 {
 		linearForward(pre, x, wIn, bIn, T, D, FF)
-		geluForward(post, pre)
+		geluForward(post, cdf, pre)
 		linearForward(out, post, wOut, bOut, T, FF, D)
 		return dot(out, R)
 	}
@@ -219,7 +220,7 @@ func TestFFNGrad(t *testing.T) {
 	dPost, dPre, dx := make([]float64, T*FF), make([]float64, T*FF), make([]float64, T*D)
 	dwIn, dbIn, dwOut, dbOut := make([]float64, D*FF), make([]float64, FF), make([]float64, FF*D), make([]float64, D)
 	linearBackward(dPost, dwOut, dbOut, R, post, wOut, T, FF, D)
-	geluBackward(dPre, dPost, pre)
+	geluBackward(dPre, dPost, pre, cdf)
 	linearBackward(dx, dwIn, dbIn, dPre, x, wIn, T, D, FF)
 	checkGrads(t, loss, "x", x, dx, "W_in", wIn, dwIn, "b_in", bIn, dbIn, "W_out", wOut, dwOut, "b_out", bOut, dbOut)
 }
@@ -230,18 +231,21 @@ func TestUnembedLossGrad(t *testing.T) {
 	const T, D, V = 4, 5, 6
 	x, wU, bU := randVec(rng, T*D, 1), randVec(rng, D*V, 1), randVec(rng, V, 0.5)
 	targets := []int{2, 5, 0, 2}
-	logits, probs := make([]float64, T*V), make([]float64, T*V)
+	logits, probs, lse := make([]float64, T*V), make([]float64, T*V), make([]float64, T)
 	scale := 1.0 / T
 	loss := func() float64 {
 		linearForward(logits, x, wU, bU, T, D, V)
-		return scale * crossEntropyForward(logits, targets, V)
+		softmaxForward(probs, lse, logits, T, V)
+		return scale * crossEntropyForward(lse, logits, targets, V)
 	}
 	loss()
-	softmaxRows(probs, logits, T, V)
 	dLogits := make([]float64, T*V)
 	crossEntropyBackward(dLogits, probs, targets, V, scale)
 	fixed := append([]float64(nil), logits...)
-	ceLoss := func() float64 { return scale * crossEntropyForward(fixed, targets, V) }
+	ceLoss := func() float64 {
+		softmaxForward(make([]float64, T*V), lse, fixed, T, V)
+		return scale * crossEntropyForward(lse, fixed, targets, V)
+	}
 	checkGrads(t, ceLoss, "logits", fixed, dLogits)
 	dx, dwU, dbU := make([]float64, T*D), make([]float64, D*V), make([]float64, V)
 	linearBackward(dx, dwU, dbU, dLogits, x, wU, T, D, V)
@@ -252,9 +256,9 @@ func TestUnembedLossGrad(t *testing.T) {
 // and stays finite where a naive log(softmax) underflows.
 func TestCrossEntropyValue(t *testing.T) {
 	logits := []float64{1, 2, 3, -1000, 0, 1000}
-	probs := make([]float64, 6)
-	softmaxRows(probs, logits, 2, 3)
-	got := crossEntropyForward(logits, []int{0, 0}, 3)
+	probs, lse := make([]float64, 6), make([]float64, 2)
+	softmaxForward(probs, lse, logits, 2, 3)
+	got := crossEntropyForward(lse, logits, []int{0, 0}, 3)
 	want0 := -math.Log(math.Exp(1) / (math.Exp(1) + math.Exp(2) + math.Exp(3)))
 	want1 := 2000.0 // -log(e^-1000 / (e^-1000 + e^0 + e^1000)) = 1000 + log(1 + e^-1000 + e^-2000) - (-1000)
 	if math.Abs(got-(want0+want1)) > 1e-9 {
@@ -307,7 +311,7 @@ func TestModelGrad(t *testing.T) {
 				for i, w := range windows {
 					a := newActs[float64](lay, len(w))
 					p.forward(a, w)
-					total += crossEntropyForward(a.logits, targets[i], lay.V)
+					total += crossEntropyForward(a.lse, a.logits, targets[i], lay.V)
 				}
 				return total / n
 			}

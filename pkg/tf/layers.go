@@ -291,27 +291,29 @@ func attentionBackward[F scalar](dq, dk, dv, dz, pattern, q, k, v, dp []F, T, H,
 }
 
 // geluForward is the exact GELU, out = x Φ(x) = x (1 + erf(x/√2)) / 2,
-// elementwise (torch.nn.functional.gelu without approximation).
-func geluForward[F scalar](out, in []F) {
+// elementwise (torch.nn.functional.gelu without approximation). It keeps
+// Φ(x) in cdf for the backward pass. out, cdf and in have one length.
+func geluForward[F scalar](out, cdf, in []F) {
 	for i, x := range in {
-		xf := float64(x)
-		out[i] = F(0.5 * xf * (1 + math.Erf(xf/math.Sqrt2)))
+		phi := 0.5 * (1 + math.Erf(float64(x)/math.Sqrt2))
+		cdf[i] = F(phi)
+		out[i] = F(float64(x) * phi)
 	}
 }
 
 // geluBackward: dIn += dOut * (Φ(x) + x φ(x)), φ the standard normal density.
-func geluBackward[F scalar](dIn, dOut, in []F) {
+func geluBackward[F scalar](dIn, dOut, in, cdf []F) {
 	for i, x := range in {
 		xf := float64(x)
-		cdf := 0.5 * (1 + math.Erf(xf/math.Sqrt2))
 		pdf := math.Exp(-0.5*xf*xf) / math.Sqrt(2*math.Pi)
-		dIn[i] += dOut[i] * F(cdf+xf*pdf)
+		dIn[i] += dOut[i] * F(float64(cdf[i])+xf*pdf)
 	}
 }
 
-// softmaxRows turns each row of logits into probabilities.
-// logits and probs are (T, V).
-func softmaxRows[F scalar](probs, logits []F, T, V int) {
+// softmaxForward turns each row of logits into probabilities, and keeps
+// each row's log-sum-exp, lse = log Σ_j exp(logits[j]), for the loss.
+// logits and probs are (T, V), lse is (T).
+func softmaxForward[F scalar](probs, lse, logits []F, T, V int) {
 	for t := 0; t < T; t++ {
 		row := logits[t*V : (t+1)*V]
 		p := probs[t*V : (t+1)*V]
@@ -327,26 +329,18 @@ func softmaxRows[F scalar](probs, logits []F, T, V int) {
 		for j := range p {
 			p[j] /= sum
 		}
+		lse[t] = m + F(math.Log(float64(sum)))
 	}
 }
 
-// crossEntropyForward returns Σ_t -log softmax(logits[t])[targets[t]], the
-// summed next-token loss, computed as logsumexp(logits[t]) - logits[t][target]
-// so that a tiny probability does not round to log(0).
-// logits is (T, V), targets is (T).
-func crossEntropyForward[F scalar](logits []F, targets []int, V int) F {
+// crossEntropyForward returns the summed next-token loss
+// Σ_t -log probs[t][targets[t]] = Σ_t lse[t] - logits[t][targets[t]], from
+// softmaxForward's lse, so that a tiny probability does not round to log(0).
+// logits is (T, V); lse and targets are (T).
+func crossEntropyForward[F scalar](lse, logits []F, targets []int, V int) F {
 	var total F
 	for t, y := range targets {
-		row := logits[t*V : (t+1)*V]
-		m := F(math.Inf(-1))
-		for _, x := range row {
-			m = max(m, x)
-		}
-		var sum F
-		for _, x := range row {
-			sum += F(math.Exp(float64(x - m)))
-		}
-		total += m + F(math.Log(float64(sum))) - row[y]
+		total += lse[t] - logits[t*V+y]
 	}
 	return total
 }

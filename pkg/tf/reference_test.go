@@ -145,7 +145,7 @@ func TestReferenceFloat64(t *testing.T) {
 					t.Errorf("case %d window %d %s: off by %.3g", ci, b, h.name, e)
 				}
 			}
-			loss += crossEntropyForward(a.logits, c.Targets[b], lay.V)
+			loss += crossEntropyForward(a.lse, a.logits, c.Targets[b], lay.V)
 			p.backward(&g, a, w, c.Targets[b], 1/float64(n))
 		}
 		loss /= float64(n)
