@@ -40,6 +40,16 @@ func newModel(cfg Config, v *Vocab) *Model {
 	return &Model{Config: cfg, Vocab: v, lay: lay, p: newParams[float32](lay)}
 }
 
+// Clone returns a deep copy of m, for experiments that change weights
+// (see Weights) without touching the original.
+func (m *Model) Clone() *Model {
+	c := newModel(m.Config, &Vocab{Runes: append([]rune(nil), m.Vocab.Runes...)})
+	copy(c.p.flat, m.p.flat)
+	c.Losses = append([]float64(nil), m.Losses...)
+	c.FinalLoss, c.Seconds = m.FinalLoss, m.Seconds
+	return c
+}
+
 // Named is a tensor with its TransformerLens name.
 type Named struct {
 	Name string
@@ -49,7 +59,7 @@ type Named struct {
 // Weights returns every weight tensor under its TransformerLens name
 // (embed.W_E, pos_embed.W_pos, blocks.0.ln1.w, ..., unembed.b_U), in a fixed
 // order. The tensors share the model's storage: changing a value changes
-// the model (an ablation), so Clone them to keep a copy.
+// the model (an ablation); Clone the model first to keep the original.
 func (m *Model) Weights() []Named {
 	_, specs, _ := bind[float32](nil, m.lay)
 	out := make([]Named, len(specs))

@@ -166,6 +166,23 @@ func TestWeightsShareStorage(t *testing.T) {
 	}
 }
 
+func TestClone(t *testing.T) {
+	m := d5(t, "ln")
+	m.Losses = []float64{3, 2}
+	c := m.Clone()
+	before := m.Forward([]int{0, 1}).Get("logits").Clone()
+	clear(c.Weights()[0].T.Data) // W_E of the clone
+	c.Losses[0] = 7
+	c.Vocab.Runes[0] = 'x'
+	after := m.Forward([]int{0, 1}).Get("logits")
+	if !slices.Equal(before.Data, after.Data) || m.Losses[0] != 3 || m.Vocab.Runes[0] != 'h' {
+		t.Fatal("changing the clone changed the original")
+	}
+	if slices.Equal(c.Forward([]int{0, 1}).Get("logits").Data, before.Data) {
+		t.Fatal("zeroing the clone's W_E changed nothing")
+	}
+}
+
 func TestInit(t *testing.T) {
 	m := d5(t, "ln")
 	for _, w := range m.Weights() {
