@@ -145,16 +145,18 @@ func (c *Cell) File(name, ext string, data []byte, alt, caption string) error {
 type TensorOption func(*tensorView)
 
 type tensorView struct {
-	signed   bool     // diverging palette centred on zero
-	grey     bool     // greyscale, for images
-	noImage  bool     // save the .npy only
-	noGrid   bool     // never show the value grid
-	caption  string   // caption under the drawing
-	xLabels  []string // tick labels of the last axis
-	yLabels  []string // tick labels of the second to last axis
-	tileCaps []string // captions of the tiles of a 3-D or 4-D tensor
-	cols     int      // tiles per row
-	format   string   // value-grid number format
+	signed     bool     // diverging palette centred on zero
+	grey       bool     // greyscale, for images
+	noImage    bool     // save the .npy only
+	noGrid     bool     // never show the value grid
+	caption    string   // caption under the drawing
+	xLabels    []string // tick labels of the last axis
+	yLabels    []string // tick labels of the second to last axis
+	tileCaps   []string // captions of the tiles of a 3-D or 4-D tensor
+	cols       int      // tiles per row
+	format     string   // value-grid number format
+	drawAs     []int    // shape to draw the values in, if not the tensor's own
+	scaleLabel string   // label of the colour bar
 }
 
 // Signed draws the tensor with a diverging palette centred on zero, for
@@ -183,6 +185,13 @@ func TileCaptions(caps []string) TensorOption { return func(v *tensorView) { v.t
 
 // Columns sets how many tiles a row of a tiled drawing has.
 func Columns(n int) TensorOption { return func(v *tensorView) { v.cols = n } }
+
+// DrawAs draws the tensor's values in another shape (the .npy keeps the
+// real one), for example a flat 784-vector as (16, 7, 7) maps.
+func DrawAs(shape ...int) TensorOption { return func(v *tensorView) { v.drawAs = shape } }
+
+// ScaleLabel names what the colour bar measures.
+func ScaleLabel(s string) TensorOption { return func(v *tensorView) { v.scaleLabel = s } }
 
 // Format sets the number format of the value grid, such as "%.2f".
 func Format(f string) TensorOption { return func(v *tensorView) { v.format = f } }
