@@ -132,8 +132,9 @@ type Series struct {
 // Lines draws one or more series as lines, such as the loss per epoch of
 // two models, or a function curve (GELU). Non-finite points (and, with
 // LogY, points with y <= 0) cannot be drawn: they are left out and the
-// line breaks there. Named series get a legend, in the corner of the plot
-// that the lines cross least.
+// line breaks there (a point left alone is drawn as a marker). Named
+// series get a legend, in the corner of the plot that the lines cross
+// least.
 //
 // Lines takes the options Title, XLabel, YLabel, LogY and Markers.
 // Lines panics if a series has X and Y of different lengths, if there is
@@ -216,7 +217,7 @@ func Lines(series []Series, opts ...Option) *Figure {
 		l.LineStyle = draw.LineStyle{Color: clr, Width: 1.5}
 		p.Add(l)
 		thumbs := []plot.Thumbnailer{l}
-		if cfg.markers {
+		if cfg.markers || len(r.pts) == 1 { // a lone point has no line to show it
 			sc, err := plotter.NewScatter(r.pts)
 			if err != nil {
 				panic("plots: internal error: " + err.Error())

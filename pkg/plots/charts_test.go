@@ -77,6 +77,9 @@ func TestSVGHasNoEmbeddedFonts(t *testing.T) {
 	if bytes.Contains(s, []byte("@font-face")) || !bytes.Contains(s, []byte("<text")) {
 		t.Errorf("SVG should have text elements and no embedded fonts")
 	}
+	if !bytes.Contains(s, []byte("Arial,Helvetica,sans-serif;")) || bytes.Contains(s, []byte("font-family:Liberation Sans;")) {
+		t.Errorf("SVG text has no fallback fonts")
+	}
 	if len(s) > 50_000 {
 		t.Errorf("SVG of a 2-bar chart is %d bytes", len(s))
 	}

@@ -48,7 +48,7 @@ func (k colorBar) place(b *builder, x, y0, y1 vg.Length) {
 	tickSty := draw.LineStyle{Color: black, Width: 0.5}
 	labelSty := textStyle(tickSize, draw.XLeft, draw.YCenter)
 	labelsRight := x + barWidth + 3
-	n := min(max(int((y1-y0)/35), 2), 6) // labels 35pt apart
+	n := min(max(int((y1-y0)/35), 3), 6) // labels about 35pt apart
 	for _, t := range (niceTicks{n: n}).Ticks(s.lo, s.hi) {
 		label := t.Label
 		y := y0 + vg.Length((t.Value-s.lo)/(s.hi-s.lo))*(y1-y0)

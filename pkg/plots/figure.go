@@ -40,9 +40,10 @@ import (
 // image pixels per CSS pixel, crisp on high-density screens.
 const DPI = 192
 
-// Figure is a drawing of a fixed size, ready to render.
-// A Figure holds its own copy of the data; it does not change after it is
-// made, and may be rendered any number of times.
+// Figure is a drawing of a fixed size, ready to render. Figures are made by
+// the drawing functions (Heatmap, Tiles, ...); the zero Figure is not
+// usable. A Figure holds its own copy of the data, does not change after
+// it is made, and may be rendered any number of times, concurrently.
 type Figure struct {
 	width, height vg.Length
 	paint         func(c draw.Canvas)
@@ -94,10 +95,10 @@ func (f *Figure) PNG() ([]byte, error) {
 }
 
 // SVG renders the figure as an SVG document. Fonts are not embedded (that
-// would add about 0.5 MB per font): text names the Liberation Sans family,
-// which is metric-compatible with Arial, and falls back to the viewer's
-// sans-serif font. Grids are embedded as PNG images, so PNG is the better
-// format for heatmaps; SVG suits bar charts and line plots.
+// would add about 0.5 MB per font): text asks for Liberation Sans, then
+// Arial and Helvetica, whose metrics it shares, so the layout holds, then
+// any sans-serif font. Grids are embedded as PNG images, so PNG is the
+// better format for heatmaps; SVG suits bar charts and line plots.
 func (f *Figure) SVG() ([]byte, error) {
 	c := vgsvg.NewWith(vgsvg.UseWH(f.width, f.height))
 	paintWhite(draw.New(c))
@@ -106,7 +107,8 @@ func (f *Figure) SVG() ([]byte, error) {
 	if _, err := c.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("plots: write SVG: %w", err)
 	}
-	return buf.Bytes(), nil
+	return bytes.ReplaceAll(buf.Bytes(), []byte("font-family:Liberation Sans;"),
+		[]byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;")), nil
 }
 
 // paintWhite fills the whole canvas with white (vgimg canvases start white;

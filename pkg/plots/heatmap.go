@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -66,7 +67,8 @@ func Confusion(labels []string, counts [][]int, opts ...Option) *Figure {
 		}
 	}
 	cfg.scale = scaleUnsigned
-	cfg.xTicks, cfg.yTicks = labels, labels
+	cfg.xTicks = append([]string{}, labels...)
+	cfg.yTicks = cfg.xTicks
 	if cfg.palette == nil {
 		cfg.palette = toRGBA(Blues())
 	}
@@ -119,8 +121,13 @@ func heatmapFigure(cfg config, g grid, s scale) *Figure {
 	p.Y.Min, p.Y.Max = -0.5, float64(g.rows)-0.5
 	p.Y.Scale = plot.InvertedScale{Normalizer: plot.LinearScale{}}
 	p.X.Padding, p.Y.Padding = 0, 0
-	p.X.Tick.Marker = indexTicks{g.cols, cfg.xTicks}
-	p.Y.Tick.Marker = indexTicks{g.rows, cfg.yTicks}
+	// Labels need room: x labels their width, y labels their height.
+	widest := p.X.Tick.Label.Width(strconv.Itoa(g.cols - 1))
+	for _, l := range cfg.xTicks {
+		widest = max(widest, p.X.Tick.Label.Width(l))
+	}
+	p.X.Tick.Marker = indexTicks{g.cols, cfg.xTicks, minLabelStep(widest, cell)}
+	p.Y.Tick.Marker = indexTicks{g.rows, cfg.yTicks, minLabelStep(p.Y.Tick.Label.Height("0"), cell)}
 	p.X.Label.Text, p.Y.Label.Text = cfg.xLabel, cfg.yLabel
 
 	size, data := fitPlot(p, w, h)

@@ -208,8 +208,8 @@ func CellSize(side vg.Length) Option {
 	return Option{"CellSize", kindGrids, func(c *config) { c.cell = side }}
 }
 
-// Annotate writes each value, formatted with the fmt verb format (such as
-// "%.2f"), in its heatmap cell or above its bar. Confusion writes counts
+// Annotate writes each value, formatted as a float64 with format (such as
+// "%.2f"), in its heatmap cell or beside the end of its bar. Confusion writes counts
 // ("%.0f") unless told otherwise. Masked cells are not annotated.
 // Annotate applies to Heatmap, Confusion and Bars.
 func Annotate(format string) Option {

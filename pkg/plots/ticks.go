@@ -6,27 +6,32 @@ import (
 	"strconv"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 )
 
-// indexTicks labels positions 0..n-1: with labels if given (all of them),
-// else with the indices at a round step that leaves at most 8 labels.
+// indexTicks label the cells 0..n-1 of a grid axis, with labels if given
+// and with the indices otherwise. Indices are labelled at a round step
+// that leaves at most 8 labels; both are thinned to every minStep-th cell
+// at least, so that labels of small cells do not overlap.
 type indexTicks struct {
-	n      int
-	labels []string
+	n       int
+	labels  []string
+	minStep int
 }
 
 func (t indexTicks) Ticks(_, _ float64) []plot.Tick {
 	var ticks []plot.Tick
 	if t.labels != nil {
-		for i, l := range t.labels {
-			ticks = append(ticks, plot.Tick{Value: float64(i), Label: l})
+		step := max(t.minStep, 1)
+		for i := 0; i < len(t.labels); i += step {
+			ticks = append(ticks, plot.Tick{Value: float64(i), Label: t.labels[i]})
 		}
 		return ticks
 	}
 	step := 1
 	for _, s := range []int{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000} {
 		step = s
-		if (t.n-1)/s+1 <= 8 {
+		if (t.n-1)/s+1 <= 8 && s >= t.minStep {
 			break
 		}
 	}
@@ -34,6 +39,12 @@ func (t indexTicks) Ticks(_, _ float64) []plot.Tick {
 		ticks = append(ticks, plot.Tick{Value: float64(i), Label: strconv.Itoa(i)})
 	}
 	return ticks
+}
+
+// minLabelStep returns how many cells of side cell one label of the given
+// extent (plus a gap) needs.
+func minLabelStep(extent, cell vg.Length) int {
+	return max(1, int(math.Ceil(float64((extent+4)/cell))))
 }
 
 // niceTicks are about n (default 6) labelled ticks at a round step (1, 2

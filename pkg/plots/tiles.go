@@ -66,7 +66,7 @@ func Tiles(a tensor.Array, opts ...Option) *Figure {
 	cell := cfg.cell
 	if cell == 0 {
 		cell = min(max(72/vg.Length(max(h, w)), 2), 16)
-		cell = min(cell, (maxTilesWidth/vg.Length(columns)-8)/vg.Length(w))
+		cell = max(min(cell, (maxTilesWidth/vg.Length(columns)-8)/vg.Length(w)), 1)
 	}
 	ts := tileSet{rows: h, cols: w, n: n, vals: vals, columns: columns, cell: cell,
 		captions: cfg.captions, rowLabels: cfg.rowLabels,
