@@ -1,6 +1,8 @@
 package notebook
 
 import (
+	"math"
+
 	"tinynets/pkg/plots"
 	"tinynets/pkg/tensor"
 )
@@ -31,7 +33,8 @@ func drawTensor(a tensor.Array, v tensorView) ([]byte, error) {
 	var fig *plots.Figure
 	switch {
 	case len(dims) == 1:
-		fig = plots.Heatmap(tensor.FromFloat64s(a.Float64s(), 1, dims[0]), opts...)
+		rows, cols := wrap(dims[0])
+		fig = plots.Heatmap(tensor.FromFloat64s(a.Float64s(), rows, cols), opts...)
 	case len(dims) == 2:
 		if len(v.xLabels) == dims[1] {
 			opts = append(opts, plots.XTicks(v.xLabels...))
@@ -59,4 +62,19 @@ func drawTensor(a tensor.Array, v tensorView) ([]byte, error) {
 		return nil, nil
 	}
 	return fig.PNG()
+}
+
+// wrap lays a long vector out as a near-square grid whose rows hold
+// consecutive values (784 values as 28 rows of 28), so its cells stay
+// visible; a short vector, or one with no fitting divisor, stays one row.
+func wrap(n int) (rows, cols int) {
+	if n <= 32 {
+		return 1, n
+	}
+	for d := int(math.Ceil(math.Sqrt(float64(n)))); d <= 64 && d <= n; d++ {
+		if n%d == 0 {
+			return n / d, d
+		}
+	}
+	return 1, n
 }
