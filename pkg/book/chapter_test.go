@@ -31,7 +31,7 @@ var (
 // | text | pre      |
 //
 // and raw HTML such as <b>bold</b>, which must show as text.
-var testIntro = "intro"
+var testSeed = "T"
 
 // testGreet greets whoever **test.name** names.
 //
@@ -84,8 +84,8 @@ func testFail(c *notebook.Cell) error {
 
 // testPanic panics.
 func testPanic(c *notebook.Cell) error {
-	var m map[string]int
-	m["boom"]++ // a nil map: a real runtime panic
+	rows := []int{1, 2, 3}
+	c.Println(rows[testScale.Int()+10]) // a real runtime panic: index out of range
 	return nil
 }
 
@@ -114,7 +114,7 @@ func (s square) PNG() ([]byte, error) {
 
 // testChapter makes a chapter of this file with the given sections.
 func testChapter(id, title string, sections ...notebook.Section) *notebook.Chapter {
-	return &notebook.Chapter{ID: id, Title: title, Seed: "T " + title, File: "chapter_test.go", Intro: "testIntro", Sections: sections}
+	return &notebook.Chapter{ID: id, Title: title, Seed: testSeed + " " + title, File: "chapter_test.go", Intro: "testSeed", Sections: sections}
 }
 
 func greetChapter() *notebook.Chapter {

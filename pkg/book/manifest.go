@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 
@@ -64,7 +65,7 @@ func newEntry(sourceDir string, res *notebook.ChapterResult) ChapterEntry {
 		Source:  strings.TrimPrefix(sourceDir+"/"+ch.File, "/"),
 		Page:    ch.Page(),
 		Status:  "ok",
-		Seconds: res.Seconds,
+		Seconds: roundSeconds(res.Seconds),
 		Params:  map[string]string{},
 		Models:  res.Models,
 		Timings: res.Timings,
@@ -75,7 +76,7 @@ func newEntry(sourceDir string, res *notebook.ChapterResult) ChapterEntry {
 		e.Params[p.Key] = p.Value()
 	}
 	for _, s := range res.Sections {
-		e.Sections = append(e.Sections, SectionEntry{ID: s.ID, Title: s.Title, Status: s.Status, Seconds: s.Seconds})
+		e.Sections = append(e.Sections, SectionEntry{ID: s.ID, Title: s.Title, Status: s.Status, Seconds: roundSeconds(s.Seconds)})
 		if s.Status != "ok" {
 			e.Status = s.Status
 		}
@@ -91,6 +92,9 @@ func newEntry(sourceDir string, res *notebook.ChapterResult) ChapterEntry {
 	}
 	return e
 }
+
+// roundSeconds keeps a measured time to the millisecond: finer is noise.
+func roundSeconds(s float64) float64 { return math.Round(s*1000) / 1000 }
 
 // newManifest gathers the chapters' entries into book.json.
 func newManifest(entries []ChapterEntry, params *notebook.Params) (*Manifest, error) {

@@ -128,7 +128,11 @@ func codeCSS() (string, error) {
 	}
 	var b strings.Builder
 	b.WriteString("/* Code colours: chroma's " + lightStyle + " style, and " + darkStyle + " in dark mode. */\n")
+	// The light rules must not apply in dark mode, where the dark style
+	// leaves some token classes unset and the light colours would show.
+	b.WriteString("@media not all and (prefers-color-scheme: dark) {\n")
 	b.WriteString(light.String())
+	b.WriteString("}\n")
 	b.WriteString("@media (prefers-color-scheme: dark) {\n")
 	b.WriteString(dark.String())
 	b.WriteString("}\n")

@@ -39,7 +39,7 @@ type reportView struct {
 	Ran           []string // the chapters this build ran
 	Reused        []string // the chapters it kept from the previous build
 	Cache         bool
-	Hits, Misses  int
+	Hits, Lookups int
 	ParamsChanged []paramView
 }
 
@@ -117,7 +117,7 @@ func (r *renderer) writeShared(dir string, m *Manifest, info buildInfo) error {
 	}
 	rep.Seconds = seconds(total)
 	if info.cache != nil {
-		rep.Cache, rep.Hits, rep.Misses = true, info.cache.Hits, info.cache.Misses
+		rep.Cache, rep.Hits, rep.Lookups = true, info.cache.Hits, info.cache.Hits+info.cache.Misses
 	}
 	for _, p := range r.book.Params.All() {
 		if p.Changed() {

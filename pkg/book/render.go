@@ -161,6 +161,7 @@ type tensorView struct {
 }
 
 type tableView struct {
+	Compact bool // many narrow columns (a grid of numbers): small monospace cells
 	Caption string
 	Header  []cellView
 	Rows    [][]cellView
@@ -281,6 +282,7 @@ func (r *renderer) output(o notebook.Output) (outputView, error) {
 		v.Tensor = &tensorView{Name: t.Name, Shape: tensor.ShapeString(t.Shape), DType: t.DType, NPY: t.File, Image: t.Image}
 		if t.Grid != nil {
 			v.Tensor.Grid = newTableView(t.Grid)
+			v.Tensor.Grid.Compact = true
 		}
 	default:
 		return v, fmt.Errorf("unknown output kind %q", o.Kind)
@@ -293,12 +295,17 @@ func newTableView(t *notebook.Table) *tableView {
 	for _, c := range t.Volatile {
 		vol[c] = true
 	}
-	tv := &tableView{Caption: t.Caption}
+	// compactColumns is the most columns a table shows in the normal style.
+	const compactColumns = 8
+	tv := &tableView{Caption: t.Caption, Compact: len(t.Header) > compactColumns}
 	for j, h := range t.Header {
 		tv.Header = append(tv.Header, cellView{Text: h, Volatile: vol[j]})
 	}
 	for _, row := range t.Rows {
 		var cells []cellView
+		if len(row) > compactColumns {
+			tv.Compact = true
+		}
 		for j, c := range row {
 			cells = append(cells, cellView{Text: c, Volatile: vol[j]})
 		}
