@@ -110,42 +110,39 @@ func gemmNTRef[T Float](c, a, b []T, m, k, n int) {
 }
 
 // gemmNT: c (m, n) += a × bᵀ, with a stored as (m, k) and b as (n, k),
-// computing a 2x4 block of dot products per pass over the rows.
+// computing a 2x3 block of dot products per pass over the rows: six
+// running sums, which the Go compiler keeps in registers (a 2x4 block
+// spills and runs slower).
 func gemmNT[T Float](c, a, b []T, m, k, n int) {
 	checkGemm("NT", c, a, b, m, k, n)
 	i := 0
 	for ; i+2 <= m; i += 2 {
 		a0 := a[i*k : (i+1)*k]
 		a1 := a[(i+1)*k:][:len(a0)]
+		c0 := c[i*n : (i+1)*n]
+		c1 := c[(i+1)*n:][:len(c0)]
 		j := 0
-		for ; j+4 <= n; j += 4 {
+		for ; j+3 <= n; j += 3 {
 			b0 := b[j*k:][:len(a0)]
 			b1 := b[(j+1)*k:][:len(a0)]
 			b2 := b[(j+2)*k:][:len(a0)]
-			b3 := b[(j+3)*k:][:len(a0)]
-			var s00, s01, s02, s03, s10, s11, s12, s13 T
+			var s00, s01, s02, s10, s11, s12 T
 			for p, x0 := range a0 {
 				x1 := a1[p]
-				y0, y1, y2, y3 := b0[p], b1[p], b2[p], b3[p]
+				y0, y1, y2 := b0[p], b1[p], b2[p]
 				s00 += x0 * y0
 				s01 += x0 * y1
 				s02 += x0 * y2
-				s03 += x0 * y3
 				s10 += x1 * y0
 				s11 += x1 * y1
 				s12 += x1 * y2
-				s13 += x1 * y3
 			}
-			c0 := c[i*n+j:][:4]
-			c1 := c[(i+1)*n+j:][:4]
-			c0[0] += s00
-			c0[1] += s01
-			c0[2] += s02
-			c0[3] += s03
-			c1[0] += s10
-			c1[1] += s11
-			c1[2] += s12
-			c1[3] += s13
+			c0[j] += s00
+			c0[j+1] += s01
+			c0[j+2] += s02
+			c1[j] += s10
+			c1[j+1] += s11
+			c1[j+2] += s12
 		}
 		for ; j < n; j++ {
 			b0 := b[j*k:][:len(a0)]
@@ -154,12 +151,13 @@ func gemmNT[T Float](c, a, b []T, m, k, n int) {
 				s0 += a0[p] * y
 				s1 += a1[p] * y
 			}
-			c[i*n+j] += s0
-			c[(i+1)*n+j] += s1
+			c0[j] += s0
+			c1[j] += s1
 		}
 	}
 	for ; i < m; i++ {
 		a0 := a[i*k : (i+1)*k]
+		ci := c[i*n : (i+1)*n]
 		j := 0
 		for ; j+4 <= n; j += 4 {
 			b0 := b[j*k:][:len(a0)]
@@ -173,11 +171,10 @@ func gemmNT[T Float](c, a, b []T, m, k, n int) {
 				s2 += x * b2[p]
 				s3 += x * b3[p]
 			}
-			ci := c[i*n+j:][:4]
-			ci[0] += s0
-			ci[1] += s1
-			ci[2] += s2
-			ci[3] += s3
+			ci[j] += s0
+			ci[j+1] += s1
+			ci[j+2] += s2
+			ci[j+3] += s3
 		}
 		for ; j < n; j++ {
 			b0 := b[j*k:][:len(a0)]
@@ -185,7 +182,7 @@ func gemmNT[T Float](c, a, b []T, m, k, n int) {
 			for p, x := range a0 {
 				s += x * b0[p]
 			}
-			c[i*n+j] += s
+			ci[j] += s
 		}
 	}
 }

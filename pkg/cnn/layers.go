@@ -127,13 +127,18 @@ func conv2dBackward[T Float](dIn, dW, dB, dOut, in, w []T, s convShape) {
 	}
 }
 
-// reluForward computes out = max(in, 0). out and in have the same shape.
+// reluForward computes out = max(in, 0); a NaN stays NaN, so that a
+// diverging run shows in its loss. out and in have the same shape.
 func reluForward[T Float](out, in []T) {
 	if len(out) != len(in) {
 		panic(fmt.Sprintf("cnn: relu of %d values into %d", len(in), len(out)))
 	}
+	out = out[:len(in)]
 	for i, v := range in {
-		out[i] = max(v, 0)
+		if v <= 0 {
+			v = 0
+		}
+		out[i] = v
 	}
 }
 
@@ -163,19 +168,23 @@ func maxPool2Forward[T Float](out []T, argmax []int32, in []T, c, h, w int) {
 	}
 	for ch := range c {
 		for y := range oh {
+			top := (ch*h + 2*y) * w // index in in of the block row's first value
+			row0 := in[top : top+w]
+			row1 := in[top+w : top+2*w]
+			o := (ch*oh + y) * ow
 			for x := range ow {
-				best := int32((ch*h+2*y)*w + 2*x)
-				for dy := range 2 {
-					for dx := range 2 {
-						i := int32((ch*h+2*y+dy)*w + 2*x + dx)
-						if in[i] > in[best] {
-							best = i
-						}
-					}
+				best, at := row0[2*x], top+2*x
+				if v := row0[2*x+1]; v > best {
+					best, at = v, top+2*x+1
 				}
-				o := (ch*oh+y)*ow + x
-				out[o] = in[best]
-				argmax[o] = best
+				if v := row1[2*x]; v > best {
+					best, at = v, top+w+2*x
+				}
+				if v := row1[2*x+1]; v > best {
+					best, at = v, top+w+2*x+1
+				}
+				out[o+x] = best
+				argmax[o+x] = int32(at)
 			}
 		}
 	}
