@@ -155,7 +155,7 @@ func (w *watcher) listen(ev any) {
 }
 
 // visit loads a page in a view and returns what it shows and what went wrong.
-func visit(ctx context.Context, w *watcher, v view, path, shotDir string) (*pageReport, []string, error) {
+func visit(ctx context.Context, w *watcher, v view, path, shotDir, label string) (*pageReport, []string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	var vopts []chromedp.EmulateViewportOption
@@ -182,7 +182,7 @@ func visit(ctx context.Context, w *watcher, v view, path, shotDir string) (*page
 		if err != nil {
 			return nil, nil, err
 		}
-		name := strings.TrimSuffix(filepath.Base(path), ".html") + "-" + v.name + ".png"
+		name := label + "-" + strings.TrimSuffix(filepath.Base(path), ".html") + "-" + v.name + ".png"
 		if err := os.WriteFile(filepath.Join(shotDir, name), png, 0o644); err != nil {
 			return nil, nil, err
 		}
@@ -212,9 +212,11 @@ func brightness(css string) int {
 // each: no console error, no failed request, nothing loaded from outside
 // the file system, every image loaded, no script, no horizontal scrolling of
 // the page, the colour scheme applied; then that every internal link and
-// anchor resolves. It returns the reports of the last view by page, and
+// anchor resolves. With BOOK_SCREENSHOTS set to a folder, it saves a
+// screenshot of each page in each view there, named label-page-view.png.
+// It returns the reports of the last view by page, and
 // every problem it found.
-func checkBook(t *testing.T, dir string) (map[string]*pageReport, []string) {
+func checkBook(t *testing.T, label, dir string) (map[string]*pageReport, []string) {
 	t.Helper()
 	var problems []string
 	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
@@ -241,7 +243,7 @@ func checkBook(t *testing.T, dir string) (map[string]*pageReport, []string) {
 	for _, v := range views {
 		for _, path := range pages {
 			name := filepath.Base(path)
-			rep, problems, err := visit(ctx, w, v, path, shotDir)
+			rep, problems, err := visit(ctx, w, v, path, shotDir, label)
 			if err != nil {
 				fail("%s (%s): %v", name, v.name, err)
 				continue
@@ -327,7 +329,7 @@ func checkBook(t *testing.T, dir string) (map[string]*pageReport, []string) {
 // The built book, page by page, in a real browser.
 func TestBookInBrowser(t *testing.T) {
 	out := builtBook(t)
-	reports, problems := checkBook(t, out)
+	reports, problems := checkBook(t, "book", out)
 	for _, p := range problems {
 		t.Error(p)
 	}
@@ -357,7 +359,7 @@ func TestReadersTextRunsNothingInBrowser(t *testing.T) {
 	if err := b.Build(context.Background(), book.Options{Out: out}); err != nil {
 		t.Fatal(err)
 	}
-	reports, problems := checkBook(t, out)
+	reports, problems := checkBook(t, "escaping", out)
 	for _, p := range problems {
 		t.Error(p)
 	}
@@ -389,7 +391,7 @@ func TestBrowserCheckFindsFaults(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "bad.html"), []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, problems := checkBook(t, dir)
+	_, problems := checkBook(t, "faults", dir)
 	all := strings.Join(problems, "\n")
 	for _, want := range []string{
 		"image did not load", "failed request", "request leaving the file system: http://127.0.0.1:9/x.png",
