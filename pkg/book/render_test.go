@@ -261,3 +261,16 @@ func TestRerunCommandQuotes(t *testing.T) {
 		}
 	}
 }
+
+func TestDropDocLead(t *testing.T) {
+	for _, tc := range []struct{ doc, want string }{
+		{"chapterX follows the seed's heading \"2.1\".\n\nBefore either network...\n", "Before either network...\n"},
+		{"chapterX follows the seed.\n", ""},
+		{"Before either network...\n\nMore.\n", "Before either network...\n\nMore.\n"},
+		{"chapterXY is another variable.\n\nText.\n", "chapterXY is another variable.\n\nText.\n"},
+	} {
+		if got := dropDocLead(tc.doc, "chapterX"); got != tc.want {
+			t.Errorf("dropDocLead(%q) = %q, want %q", tc.doc, got, tc.want)
+		}
+	}
+}

@@ -73,7 +73,7 @@ func parseChapter(sources fs.FS, ch *notebook.Chapter) (*chapterSource, error) {
 			return nil, fmt.Errorf("chapter %s: its Intro %q is not a variable of %s", ch.ID, ch.Intro, ch.File)
 		}
 		if doc != nil {
-			out.Intro = doc.Text()
+			out.Intro = dropDocLead(doc.Text(), ch.Intro)
 		}
 	}
 	for i := range ch.Sections {
@@ -121,4 +121,18 @@ func sectionFunc(ch *notebook.Chapter, s *notebook.Section) (string, error) {
 			ch.ID, s.ID, full, path.Base(file), ch.File)
 	}
 	return name, nil
+}
+
+// dropDocLead removes a Go doc comment's first paragraph when it only
+// names the variable ("chapterInput follows the seed's heading ..."):
+// that line serves readers of the Go source, not readers of the page.
+func dropDocLead(doc, name string) string {
+	if !strings.HasPrefix(doc, name+" ") {
+		return doc
+	}
+	_, rest, found := strings.Cut(doc, "\n\n")
+	if !found {
+		return ""
+	}
+	return rest
 }
