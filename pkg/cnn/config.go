@@ -18,16 +18,20 @@ type Config struct {
 	TrainImages int     // cnn.train_images: how many of the training images to train on (the first ones)
 }
 
-// DefaultConfig returns the configuration the book trains.
+// DefaultConfig returns the configuration the book trains: the seed's D4
+// shape (3x3 kernels, 8 then 16 filters, 9,098 parameters) and a training
+// recipe chosen by measurement to pass 98.5% test accuracy.
 //
-// The shape is the seed's D4: 3x3 kernels, 8 then 16 filters, 9,098
-// parameters. The training settings were measured: with PyTorch's usual
-// recipe (Adam at a constant 1e-3, batches of 64) this net reaches about
-// 96.8% test accuracy after one epoch and 98.4% after four. Raising the
-// peak rate to LR and letting it fall along a half cosine to zero over the
-// run (see learningRate) converges faster and settles better; the numbers
-// this default measured are in the package's tests and the report that
-// chose them.
+// PyTorch's usual recipe, Adam at a constant 1e-3 on batches of 64,
+// measured 96.6, 97.7, 98.1, 98.5 and 98.3% after epochs 1 to 5 on this
+// net. A constant rate keeps the last steps as large as the first, so the
+// accuracy wanders instead of settling. The default instead starts at 3e-3
+// and lets the rate fall along a half cosine to zero over the run
+// (learningRate): large early steps cover ground, small late ones settle.
+// In PyTorch that measured 97.8, 98.7, 98.6, 98.9 and 98.9%; this
+// package's own training measured 97.7, 98.6, 98.7, 98.7 and 98.8% with
+// seed 1, and 97.6, 98.4, 98.4, 98.7 and 98.8% with seed 2. Five epochs
+// leave a margin over 98.5% without doubling the time.
 func DefaultConfig() Config {
 	return Config{
 		Filters1:    8,

@@ -12,7 +12,7 @@ package cnn
 // that falls outside the image.
 //
 // col is (Cin*K*K, H*W), in is (Cin, H, W).
-func im2col[T Float](col, in []T, s convShape) {
+func im2col[T float](col, in []T, s convShape) {
 	if len(col) != s.colSize() || len(in) != s.inSize() {
 		panic("cnn: im2col buffers do not match " + s.String())
 	}
@@ -46,7 +46,7 @@ func im2col[T Float](col, in []T, s convShape) {
 // the input position it was copied from.
 //
 // dIn is (Cin, H, W), dCol is (Cin*K*K, H*W).
-func col2im[T Float](dIn, dCol []T, s convShape) {
+func col2im[T float](dIn, dCol []T, s convShape) {
 	if len(dCol) != s.colSize() || len(dIn) != s.inSize() {
 		panic("cnn: col2im buffers do not match " + s.String())
 	}
@@ -64,7 +64,8 @@ func col2im[T Float](dIn, dCol []T, s convShape) {
 						continue
 					}
 					src := row[y*s.W+x0 : y*s.W+x1]
-					dst := in2row(dIn, (ci*s.H+iy)*s.W+x0+dx, len(src))
+					off := (ci*s.H+iy)*s.W + x0 + dx
+					dst := dIn[off : off+len(src)]
 					for i, v := range src {
 						dst[i] += v
 					}
@@ -75,16 +76,13 @@ func col2im[T Float](dIn, dCol []T, s convShape) {
 	}
 }
 
-// in2row returns x[off : off+n] with its length fixed for the compiler.
-func in2row[T any](x []T, off, n int) []T { return x[off : off+n : off+n] }
-
 // conv2dForwardFast computes the same as conv2dForward as the product
 // out = w × col + b, after im2col fills col; col is left holding the
 // unrolled input for conv2dBackwardFast.
 //
 // out is (Cout, H, W), in is (Cin, H, W), w is (Cout, Cin, K, K), b is (Cout),
 // col is (Cin*K*K, H*W).
-func conv2dForwardFast[T Float](out, in, w, b, col []T, s convShape) {
+func conv2dForwardFast[T float](out, in, w, b, col []T, s convShape) {
 	s.check(len(out), len(in), len(w), len(b))
 	im2col(col, in, s)
 	hw := s.pixels()
@@ -103,7 +101,7 @@ func conv2dForwardFast[T Float](out, in, w, b, col []T, s convShape) {
 //
 // dIn is (Cin, H, W), dW and w are (Cout, Cin, K, K), dB is (Cout),
 // dOut is (Cout, H, W), col and dCol are (Cin*K*K, H*W).
-func conv2dBackwardFast[T Float](dIn, dW, dB, dOut, w, col, dCol []T, s convShape) {
+func conv2dBackwardFast[T float](dIn, dW, dB, dOut, w, col, dCol []T, s convShape) {
 	s.check(len(dOut), length(dIn), len(w), len(dB))
 	s.check(-1, -1, len(dW), -1)
 	if len(col) != s.colSize() {
@@ -131,7 +129,7 @@ func conv2dBackwardFast[T Float](dIn, dW, dB, dOut, w, col, dCol []T, s convShap
 
 // linearForwardFast computes the same as linearForward with the gemm
 // kernels. out is (Out), in is (In), w is (Out, In), b is (Out).
-func linearForwardFast[T Float](out, in, w, b []T) {
+func linearForwardFast[T float](out, in, w, b []T) {
 	checkLinear(len(out), len(in), len(w), len(b))
 	copy(out, b)
 	gemmNT(out, in, w, 1, len(in), len(out)) // out (1, Out) += in (1, In) × wᵀ
@@ -139,7 +137,7 @@ func linearForwardFast[T Float](out, in, w, b []T) {
 
 // linearBackwardFast adds the same gradients as linearBackward.
 // dIn and in are (In), dW and w are (Out, In), dB and dOut are (Out).
-func linearBackwardFast[T Float](dIn, dW, dB, dOut, in, w []T) {
+func linearBackwardFast[T float](dIn, dW, dB, dOut, in, w []T) {
 	checkLinear(len(dOut), len(in), len(w), len(dB))
 	checkLinear(len(dOut), len(dIn), len(dW), len(dB))
 	for o, g := range dOut {

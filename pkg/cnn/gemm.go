@@ -12,7 +12,7 @@ import "fmt"
 // They are the place for SIMD kernels.
 
 // gemmNNRef: c (m, n) += a (m, k) × b (k, n).
-func gemmNNRef[T Float](c, a, b []T, m, k, n int) {
+func gemmNNRef[T float](c, a, b []T, m, k, n int) {
 	checkGemm("NN", c, a, b, m, k, n)
 	for i := range m {
 		for j := range n {
@@ -27,7 +27,7 @@ func gemmNNRef[T Float](c, a, b []T, m, k, n int) {
 
 // gemmNN: c (m, n) += a (m, k) × b (k, n), adding four rows of b, each
 // scaled by its entry of a, per pass over a row of c.
-func gemmNN[T Float](c, a, b []T, m, k, n int) {
+func gemmNN[T float](c, a, b []T, m, k, n int) {
 	checkGemm("NN", c, a, b, m, k, n)
 	for i := range m {
 		ci := c[i*n : (i+1)*n]
@@ -54,7 +54,7 @@ func gemmNN[T Float](c, a, b []T, m, k, n int) {
 }
 
 // gemmTNRef: c (m, n) += aᵀ × b, with a stored as (k, m) and b as (k, n).
-func gemmTNRef[T Float](c, a, b []T, m, k, n int) {
+func gemmTNRef[T float](c, a, b []T, m, k, n int) {
 	checkGemm("TN", c, a, b, m, k, n)
 	for i := range m {
 		for j := range n {
@@ -69,7 +69,7 @@ func gemmTNRef[T Float](c, a, b []T, m, k, n int) {
 
 // gemmTN: c (m, n) += aᵀ × b, with a stored as (k, m) and b as (k, n); the
 // same passes as gemmNN, reading a down its columns.
-func gemmTN[T Float](c, a, b []T, m, k, n int) {
+func gemmTN[T float](c, a, b []T, m, k, n int) {
 	checkGemm("TN", c, a, b, m, k, n)
 	for i := range m {
 		ci := c[i*n : (i+1)*n]
@@ -96,7 +96,7 @@ func gemmTN[T Float](c, a, b []T, m, k, n int) {
 
 // gemmNTRef: c (m, n) += a × bᵀ, with a stored as (m, k) and b as (n, k):
 // every entry of c gains the dot product of a row of a and a row of b.
-func gemmNTRef[T Float](c, a, b []T, m, k, n int) {
+func gemmNTRef[T float](c, a, b []T, m, k, n int) {
 	checkGemm("NT", c, a, b, m, k, n)
 	for i := range m {
 		for j := range n {
@@ -113,7 +113,7 @@ func gemmNTRef[T Float](c, a, b []T, m, k, n int) {
 // computing a 2x3 block of dot products per pass over the rows: six
 // running sums, which the Go compiler keeps in registers (a 2x4 block
 // spills and runs slower).
-func gemmNT[T Float](c, a, b []T, m, k, n int) {
+func gemmNT[T float](c, a, b []T, m, k, n int) {
 	checkGemm("NT", c, a, b, m, k, n)
 	i := 0
 	for ; i+2 <= m; i += 2 {
@@ -189,7 +189,7 @@ func gemmNT[T Float](c, a, b []T, m, k, n int) {
 
 // checkGemm panics unless c, a and b have the sizes of an (m, k) × (k, n)
 // product.
-func checkGemm[T Float](kind string, c, a, b []T, m, k, n int) {
+func checkGemm[T float](kind string, c, a, b []T, m, k, n int) {
 	if len(c) != m*n || len(a) != m*k || len(b) != k*n {
 		panic(fmt.Sprintf("cnn: gemm%s (%d, %d) × (%d, %d) with c %d, a %d, b %d values", kind, m, k, k, n, len(c), len(a), len(b)))
 	}

@@ -15,7 +15,7 @@ func TestGemmMatchesReference(t *testing.T) {
 	t.Run("float64", func(t *testing.T) { gemmMatchesReference[float64](t, 1e-13) })
 }
 
-func gemmMatchesReference[T Float](t *testing.T, tol float64) {
+func gemmMatchesReference[T float](t *testing.T, tol float64) {
 	rng := rand.New(rand.NewPCG(5, 1))
 	var sizes [][3]int
 	for m := 1; m <= 5; m++ {

@@ -15,9 +15,9 @@ import (
 // it produces (dIn, dW, dB) into its arguments, so the gradients of a batch
 // accumulate image after image; callers clear them first.
 
-// Float is the element type of the layers: float32 for training, float64
+// float is the element type of the layers: float32 for training, float64
 // for the finite-difference gradient checks.
-type Float interface{ ~float32 | ~float64 }
+type float interface{ ~float32 | ~float64 }
 
 // convShape is the shape of a same-padding, stride-1 convolution:
 // in is (Cin, H, W), out is (Cout, H, W), w is (Cout, Cin, K, K).
@@ -66,7 +66,7 @@ func length[T any](x []T) int {
 // outside the image.
 //
 // out is (Cout, H, W), in is (Cin, H, W), w is (Cout, Cin, K, K), b is (Cout).
-func conv2dForward[T Float](out, in, w, b []T, s convShape) {
+func conv2dForward[T float](out, in, w, b []T, s convShape) {
 	s.check(len(out), len(in), len(w), len(b))
 	pad := s.pad()
 	for co := range s.Cout {
@@ -97,7 +97,7 @@ func conv2dForward[T Float](out, in, w, b []T, s convShape) {
 //
 // dIn and in are (Cin, H, W), dW and w are (Cout, Cin, K, K), dB is (Cout),
 // dOut is (Cout, H, W).
-func conv2dBackward[T Float](dIn, dW, dB, dOut, in, w []T, s convShape) {
+func conv2dBackward[T float](dIn, dW, dB, dOut, in, w []T, s convShape) {
 	s.check(len(dOut), len(in), len(w), len(dB))
 	s.check(-1, length(dIn), len(dW), -1)
 	pad := s.pad()
@@ -129,7 +129,7 @@ func conv2dBackward[T Float](dIn, dW, dB, dOut, in, w []T, s convShape) {
 
 // reluForward computes out = max(in, 0); a NaN stays NaN, so that a
 // diverging run shows in its loss. out and in have the same shape.
-func reluForward[T Float](out, in []T) {
+func reluForward[T float](out, in []T) {
 	if len(out) != len(in) {
 		panic(fmt.Sprintf("cnn: relu of %d values into %d", len(in), len(out)))
 	}
@@ -145,7 +145,7 @@ func reluForward[T Float](out, in []T) {
 // reluBackward adds dOut into dIn where the ReLU let its input through
 // (out > 0, as PyTorch decides); elsewhere the gradient is zero.
 // dIn, dOut and out have the same shape.
-func reluBackward[T Float](dIn, dOut, out []T) {
+func reluBackward[T float](dIn, dOut, out []T) {
 	if len(dIn) != len(out) || len(dOut) != len(out) {
 		panic(fmt.Sprintf("cnn: relu backward of %d values with dIn %d and dOut %d", len(out), len(dIn), len(dOut)))
 	}
@@ -161,7 +161,7 @@ func reluBackward[T Float](dIn, dOut, out []T) {
 // index into in of the value it kept; a tie keeps the first in row order.
 //
 // out and argmax are (C, H/2, W/2), in is (C, H, W).
-func maxPool2Forward[T Float](out []T, argmax []int32, in []T, c, h, w int) {
+func maxPool2Forward[T float](out []T, argmax []int32, in []T, c, h, w int) {
 	oh, ow := h/2, w/2
 	if len(in) != c*h*w || len(out) != c*oh*ow || len(argmax) != len(out) {
 		panic(fmt.Sprintf("cnn: 2x2 max pool of (%d, %d, %d) with in %d, out %d, argmax %d values", c, h, w, len(in), len(out), len(argmax)))
@@ -194,7 +194,7 @@ func maxPool2Forward[T Float](out []T, argmax []int32, in []T, c, h, w int) {
 // max: dIn[argmax[i]] += dOut[i]. The other three inputs of a block get none.
 //
 // dIn is (C, H, W), dOut and argmax are (C, H/2, W/2).
-func maxPool2Backward[T Float](dIn, dOut []T, argmax []int32) {
+func maxPool2Backward[T float](dIn, dOut []T, argmax []int32) {
 	if len(dOut) != len(argmax) || 4*len(dOut) > len(dIn) {
 		panic(fmt.Sprintf("cnn: max pool backward of %d outputs (argmax %d) into %d inputs", len(dOut), len(argmax), len(dIn)))
 	}
@@ -206,7 +206,7 @@ func maxPool2Backward[T Float](dIn, dOut []T, argmax []int32) {
 // linearForward computes a fully connected layer, out = w·in + b.
 //
 // out is (Out), in is (In), w is (Out, In), b is (Out).
-func linearForward[T Float](out, in, w, b []T) {
+func linearForward[T float](out, in, w, b []T) {
 	checkLinear(len(out), len(in), len(w), len(b))
 	for o := range out {
 		sum := b[o]
@@ -221,7 +221,7 @@ func linearForward[T Float](out, in, w, b []T) {
 // weights and bias into dIn, dW and dB, given dOut.
 //
 // dIn and in are (In), dW and w are (Out, In), dB and dOut are (Out).
-func linearBackward[T Float](dIn, dW, dB, dOut, in, w []T) {
+func linearBackward[T float](dIn, dW, dB, dOut, in, w []T) {
 	checkLinear(len(dOut), len(in), len(w), len(dB))
 	checkLinear(len(dOut), len(dIn), len(dW), len(dB))
 	for o, g := range dOut {
@@ -246,7 +246,7 @@ func checkLinear(out, in, w, b int) {
 // overflows nor takes the log of an underflowed zero.
 //
 // probs and logits are (Classes).
-func softmaxCrossEntropyForward[T Float](probs, logits []T, label int) (loss float64) {
+func softmaxCrossEntropyForward[T float](probs, logits []T, label int) (loss float64) {
 	if len(probs) != len(logits) || label < 0 || label >= len(logits) {
 		panic(fmt.Sprintf("cnn: softmax of %d logits into %d with label %d", len(logits), len(probs), label))
 	}
@@ -269,7 +269,7 @@ func softmaxCrossEntropyForward[T Float](probs, logits []T, label int) (loss flo
 // loss of a batch of n images, dLoss is 1/n.
 //
 // dLogits and probs are (Classes).
-func softmaxCrossEntropyBackward[T Float](dLogits, probs []T, label int, dLoss T) {
+func softmaxCrossEntropyBackward[T float](dLogits, probs []T, label int, dLoss T) {
 	if len(dLogits) != len(probs) || label < 0 || label >= len(probs) {
 		panic(fmt.Sprintf("cnn: softmax backward of %d probabilities into %d with label %d", len(probs), len(dLogits), label))
 	}

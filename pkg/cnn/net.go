@@ -41,7 +41,7 @@ func (a arch) numParams() int {
 
 // params holds D4's parameters, or their gradients, as views into one flat
 // buffer laid out in this order.
-type params[T Float] struct {
+type params[T float] struct {
 	conv1W []T // (F1, 1, K, K)
 	conv1B []T // (F1)
 	conv2W []T // (F2, F1, K, K)
@@ -51,7 +51,7 @@ type params[T Float] struct {
 }
 
 // split returns views of flat, which must hold a.numParams() values.
-func split[T Float](a arch, flat []T) params[T] {
+func split[T float](a arch, flat []T) params[T] {
 	if len(flat) != a.numParams() {
 		panic(fmt.Sprintf("cnn: %d parameters for an architecture of %d", len(flat), a.numParams()))
 	}
@@ -67,7 +67,7 @@ func (p params[T]) all() [6][]T { return [6][]T{p.conv1W, p.conv1B, p.conv2W, p.
 
 // activations holds one image's trip through D4, every buffer the backward
 // pass needs.
-type activations[T Float] struct {
+type activations[T float] struct {
 	input  []T     // (1, 28, 28)
 	col1   []T     // (K*K, 28*28) input unrolled by im2col
 	conv1  []T     // (F1, 28, 28) before ReLU
@@ -83,7 +83,7 @@ type activations[T Float] struct {
 	probs  []T     // (10)
 }
 
-func newActivations[T Float](a arch) *activations[T] {
+func newActivations[T float](a arch) *activations[T] {
 	c1, c2 := a.conv1(), a.conv2()
 	return &activations[T]{
 		input:  make([]T, c1.inSize()),
@@ -104,7 +104,7 @@ func newActivations[T Float](a arch) *activations[T] {
 
 // deltas holds the gradients of the loss with respect to one image's
 // activations, the backward pass's scratch.
-type deltas[T Float] struct {
+type deltas[T float] struct {
 	logits []T // (10)
 	pool2  []T // (F2, 7, 7)
 	relu2  []T // (F2, 14, 14)
@@ -115,7 +115,7 @@ type deltas[T Float] struct {
 	conv1  []T // (F1, 28, 28)
 }
 
-func newDeltas[T Float](a arch) *deltas[T] {
+func newDeltas[T float](a arch) *deltas[T] {
 	c1, c2 := a.conv1(), a.conv2()
 	return &deltas[T]{
 		logits: make([]T, Classes),
@@ -133,7 +133,7 @@ func newDeltas[T Float](a arch) *deltas[T] {
 // returns the cross-entropy loss for label (pass any digit if the label is
 // unknown). fast selects the training path (im2col and gemm) over the
 // reference loops.
-func forward[T Float](a arch, p params[T], x *activations[T], label int, fast bool) float64 {
+func forward[T float](a arch, p params[T], x *activations[T], label int, fast bool) float64 {
 	c1, c2 := a.conv1(), a.conv2()
 	if fast {
 		conv2dForwardFast(x.conv1, x.input, p.conv1W, p.conv1B, x.col1, c1)
@@ -159,7 +159,7 @@ func forward[T Float](a arch, p params[T], x *activations[T], label int, fast bo
 
 // backward adds into g the gradient of dLoss times the loss of the image
 // that forward last ran through x, layer by layer in reverse. d is scratch.
-func backward[T Float](a arch, p, g params[T], x *activations[T], d *deltas[T], label int, dLoss T, fast bool) {
+func backward[T float](a arch, p, g params[T], x *activations[T], d *deltas[T], label int, dLoss T, fast bool) {
 	c1, c2 := a.conv1(), a.conv2()
 	for _, buf := range [...][]T{d.logits, d.pool2, d.relu2, d.conv2, d.pool1, d.relu1, d.conv1} {
 		clear(buf)
@@ -187,7 +187,7 @@ func backward[T Float](a arch, p, g params[T], x *activations[T], d *deltas[T], 
 }
 
 // predicted returns the index of the largest logit (the first on a tie).
-func predicted[T Float](logits []T) int {
+func predicted[T float](logits []T) int {
 	best := 0
 	for i, v := range logits {
 		if v > logits[best] {

@@ -79,7 +79,7 @@ func loadTorch(t *testing.T) *torchReference {
 }
 
 // convert returns x as a slice of T.
-func convert[T Float](x []float64) []T {
+func convert[T float](x []float64) []T {
 	out := make([]T, len(x))
 	for i, v := range x {
 		out[i] = T(v)
@@ -88,7 +88,7 @@ func convert[T Float](x []float64) []T {
 }
 
 // tolerance is the relative error allowed against PyTorch's float64 values.
-func tolerance[T Float]() float64 {
+func tolerance[T float]() float64 {
 	var z T
 	if _, ok := any(z).(float32); ok {
 		return 2e-5
@@ -98,7 +98,7 @@ func tolerance[T Float]() float64 {
 
 // near fails t unless got matches want within rel times the largest
 // magnitude of want (or 1, if larger).
-func near[T Float](t *testing.T, what string, got []T, want []float64, rel float64) {
+func near[T float](t *testing.T, what string, got []T, want []float64, rel float64) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
@@ -124,7 +124,7 @@ func TestLayersMatchPyTorch(t *testing.T) {
 	t.Run("float32", func(t *testing.T) { layersMatchPyTorch[float32](t, ref) })
 }
 
-func layersMatchPyTorch[T Float](t *testing.T, ref *torchReference) {
+func layersMatchPyTorch[T float](t *testing.T, ref *torchReference) {
 	tol := tolerance[T]()
 	for _, c := range ref.Conv {
 		s := convShape{Cin: c.Cin, Cout: c.Cout, H: c.H, W: c.W, K: c.K}
@@ -200,7 +200,7 @@ func TestNetMatchesPyTorch(t *testing.T) {
 	t.Run("float32", func(t *testing.T) { netMatchesPyTorch[float32](t, ref) })
 }
 
-func netMatchesPyTorch[T Float](t *testing.T, ref *torchReference) {
+func netMatchesPyTorch[T float](t *testing.T, ref *torchReference) {
 	tol := tolerance[T]()
 	names := [6]string{"conv1_weight", "conv1_bias", "conv2_weight", "conv2_bias", "fc_weight", "fc_bias"}
 	for _, c := range ref.Net {
