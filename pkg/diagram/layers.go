@@ -83,13 +83,13 @@ func drawGlyph(c *canvas, x, y float64, shape []int, fill, stroke string) float6
 // flowWidth is the width an item needs.
 func (it item) width() float64 {
 	if it.op {
-		w := textWidth(it.title, 13.5, false)
+		w := textWidth(it.title, 13.5, bold)
 		for _, l := range it.lines {
-			w = max(w, textWidth(l, 11.5, false))
+			w = max(w, textWidth(l, 11.5, regular))
 		}
 		return w + 26
 	}
-	return 200 + max(textWidth(it.title, 12.5, false), textWidth(it.label(), 13, true))
+	return 200 + max(textWidth(it.title, 12.5, regular), textWidth(it.label(), 13, mono))
 }
 
 func (it item) label() string {

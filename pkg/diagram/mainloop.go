@@ -42,13 +42,13 @@ func MainLoop(cfg4 cnn.Config, cfg5 tf.Config, vocab int) []byte {
 		{title: "the label", result: fmt.Sprintf("1 of %d characters", v)},
 		{op: true, title: "append, slide the window", lines: []string{fmt.Sprintf("keep the last %d characters", t)}},
 	}
-	opW := 260.0
+	opW := 240.0
 	for _, it := range append(append([]item{}, left...), right...) {
 		if it.op {
 			opW = max(opW, it.width())
 		}
 	}
-	const margin, gap = 20.0, 150.0
+	const margin, gap = 20.0, 110.0
 	xl := margin + 60 + opW/2
 	xr := xl + opW + gap
 	w := xr + opW/2 + 80 + margin

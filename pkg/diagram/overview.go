@@ -18,23 +18,24 @@ type row struct {
 	tfEmpty  string // why D5 has nothing here
 }
 
-// rowLabel names a band in the seed's words and gives the seed's section.
+// label names a band in the seed's words (its first line) and says which
+// layer and which section of the seed it is (its second line).
 func (r row) label() (string, string) {
 	switch r.role {
 	case Input:
-		return "input", "2.1"
+		return "input", "seed 2.1"
 	case Embed:
-		return "embed", "2.1b"
+		return "embed", "seed 2.1b"
 	case Context:
-		return fmt.Sprintf("layer %d: context sharing", r.layer), layerSection(r.layer, "1")
+		return "context sharing", fmt.Sprintf("layer %d · seed %s", r.layer, layerSection(r.layer, "1"))
 	case Storyline:
-		return fmt.Sprintf("layer %d: storyline", r.layer), layerSection(r.layer, "3")
+		return "storyline", fmt.Sprintf("layer %d · seed %s", r.layer, layerSection(r.layer, "3"))
 	case Logits:
-		return "logits", "2.4"
+		return "logits", "seed 2.4"
 	case Label:
-		return "select label", "2.5"
+		return "select label", "seed 2.5"
 	case Loop:
-		return "autoregressive", "2.6"
+		return "autoregressive", "seed 2.6"
 	}
 	return r.role.String(), ""
 }
@@ -97,14 +98,14 @@ func Overview(cfg4 cnn.Config, cfg5 tf.Config, vocab int) []byte {
 
 	const (
 		margin  = 16.0
-		labelW  = 200.0
-		gap     = 28.0
+		labelW  = 150.0
+		gap     = 24.0
 		rowH    = 78.0
 		boxH    = 58.0
 		headerH = 64.0
 		loopW   = 56.0
 	)
-	colW := 250.0
+	colW := 230.0
 	for _, r := range rows {
 		for _, s := range []*Stage{r.cnn, r.tf} {
 			if s != nil {
@@ -114,8 +115,9 @@ func Overview(cfg4 cnn.Config, cfg5 tf.Config, vocab int) []byte {
 	}
 	x4 := margin + labelW
 	x5 := x4 + colW + gap
-	footer := fmt.Sprintf("Shapes are for one input: (channels, rows, columns) for D4, (positions, dims) for D5; a vocabulary of %d characters.", vocab)
-	c := &canvas{w: max(x5+colW+loopW+margin, textWidth(footer, 11.5, false)+2*margin),
+	footer := fmt.Sprintf("Shapes for one input: (channels, rows, columns) in D4, "+
+		"(positions, dims) in D5; a vocabulary of %d characters.", vocab)
+	c := &canvas{w: max(x5+colW+loopW+margin, textWidth(footer, 11.5, regular)+2*margin),
 		h: headerH + float64(len(rows))*rowH + 2*margin + 22}
 
 	// Headers.
@@ -138,11 +140,9 @@ func Overview(cfg4 cnn.Config, cfg5 tf.Config, vocab int) []byte {
 			fill = bandB
 		}
 		c.rect(margin, y, c.w-2*margin, rowH, 6, fill, "", 0, 0)
-		name, sec := r.label()
+		name, where := r.label()
 		c.text(margin+8, y+rowH/2-2, name, textStyle{size: 13.5, bold: true})
-		if sec != "" {
-			c.text(margin+8, y+rowH/2+15, "seed "+sec, textStyle{size: 11.5, fill: faint})
-		}
+		c.text(margin+8, y+rowH/2+15, where, textStyle{size: 11.5, fill: faint})
 		by := y + (rowH-boxH)/2
 		if r.cnn != nil {
 			b := stageBox(c, x4, by, colW, boxH, *r.cnn, cnnFill, cnnStroke)
@@ -193,7 +193,8 @@ func (b box) right() float64  { return b.x + b.w }
 
 // boxWidth is the width a stage's box needs for its three lines of text.
 func boxWidth(s Stage) float64 {
-	w := max(textWidth(s.Op, 13.5, false), textWidth(s.Detail, 11.5, false), textWidth("→ "+s.Out(), 13, true)+textWidth("00,000 params", 11.5, false)+16)
+	w := max(textWidth(s.Op, 13.5, bold), textWidth(s.Detail, 11.5, regular),
+		textWidth("→ "+s.Out(), 13, mono)+textWidth("00,000 params", 11.5, regular)+16)
 	return w + 24
 }
 
