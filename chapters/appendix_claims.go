@@ -64,14 +64,21 @@ func claimsInput(c *notebook.Cell) error {
 	we := claimsWeight(m5, "embed.W_E").Shape
 	claimsShow(c, []claimRow{
 		{
-			Claim: "A pixel's number carries meaning (how much ink); a character's code is only a name.",
-			Where: []string{"2.1-D4", "2.1-D5"}, Verdict: verdictShown,
-			Evidence: fmt.Sprintf("D5 reads %q (code point U+%04X) as token id 0: the code is discarded, and what the character means to the model is learned into row 0 of W_E", first, first),
+			Claim: "A pixel's number carries meaning (how much ink); a character's code is " +
+				"only a name.",
+			Where:   []string{"2.1-D4", "2.1-D5"},
+			Verdict: verdictShown,
+			Evidence: fmt.Sprintf("D5 reads %q (code point U+%04X) as token id 0: the code is discarded, "+
+				"and what the character means to the model is learned into row 0 of W_E",
+				first, first),
 		},
 		{
-			Claim: "D5 turns each character into a vector of 8 numbers (the seed's drawing shows 16).",
-			Where: []string{"2.1b-D5"}, Verdict: claimsIf(we[1] == 8, verdictShown, verdictRefined),
-			Evidence: fmt.Sprintf("W_E is %d × %d: %d characters of vocabulary, %d numbers each (`tf.dmodel`)%s", we[0], we[1], we[0], we[1],
+			Claim: "D5 turns each character into a vector of 8 numbers (the seed's drawing " +
+				"shows 16).",
+			Where:   []string{"2.1b-D5"},
+			Verdict: claimsIf(we[1] == 8, verdictShown, verdictRefined),
+			Evidence: fmt.Sprintf("W_E is %d × %d: %d characters of vocabulary, %d numbers each "+
+				"(`tf.dmodel`)%s", we[0], we[1], we[0], we[1],
 				claimsWord(we[0] == 8 && we[1] != 8, "; the 8 is the size of the vocabulary, which is also the number of logits", "")),
 		},
 	})
@@ -102,24 +109,37 @@ func claimsContext(c *notebook.Cell) error {
 	k, f1, f2 := m4.Config.Kernel, m4.Config.Filters1, m4.Config.Filters2
 	claimsShow(c, []claimRow{
 		{
-			Claim: "The convolution's kernel brings in the neighbouring pixels, as an attention head brings in other tokens.",
-			Where: []string{"2.2.1-D4", "2.2.1-D5"}, Verdict: claimsIf(change > 1e-3, verdictRefined, verdictShown),
-			Evidence: fmt.Sprintf("both mix other positions in; but conv1 reads a fixed %d×%d square with the same weights at all 784 pixels, while the weights of D5's last position changed by up to %.3f between two windows of the text", k, k, change),
+			Claim: "The convolution's kernel brings in the neighbouring pixels, as an " +
+				"attention head brings in other tokens.",
+			Where:   []string{"2.2.1-D4", "2.2.1-D5"},
+			Verdict: claimsIf(change > 1e-3, verdictRefined, verdictShown),
+			Evidence: fmt.Sprintf("both mix other positions in; but conv1 reads a fixed %d×%d square with "+
+				"the same weights at all 784 pixels, while the weights of D5's last "+
+				"position changed by up to %.3f between two windows of the text", k, k, change),
 		},
 		{
-			Claim: "Attention decides which tokens are a token's neighbours in meaning, and how much each contributes.",
-			Where: []string{"2.2.1-D5"}, Verdict: claimsIf(sumErr < 1e-5, verdictShown, verdictContradicted),
-			Evidence: fmt.Sprintf("each row of the pattern is a set of weights over the earlier positions that sums to 1 (largest error %.1g), computed from the tokens themselves", sumErr),
+			Claim: "Attention decides which tokens are a token's neighbours in meaning, " +
+				"and how much each contributes.",
+			Where:   []string{"2.2.1-D5"},
+			Verdict: claimsIf(sumErr < 1e-5, verdictShown, verdictContradicted),
+			Evidence: fmt.Sprintf("each row of the pattern is a set of weights over the earlier positions "+
+				"that sums to 1 (largest error %.1g), computed from the tokens "+
+				"themselves", sumErr),
 		},
 		{
-			Claim: "Layer 1's filters give each pixel a depth of meaning, as a token has dims.",
-			Where: []string{"2.2.1-D4", "2.1b-D5"}, Verdict: verdictShown,
-			Evidence: fmt.Sprintf("after conv1 each pixel is a vector of %d numbers, after conv2 of %d; each D5 token is a vector of %d", f1, f2, m5.Config.DModel),
+			Claim:   "Layer 1's filters give each pixel a depth of meaning, as a token has dims.",
+			Where:   []string{"2.2.1-D4", "2.1b-D5"},
+			Verdict: verdictShown,
+			Evidence: fmt.Sprintf("after conv1 each pixel is a vector of %d numbers, after conv2 of %d; "+
+				"each D5 token is a vector of %d", f1, f2, m5.Config.DModel),
 		},
 		{
-			Claim: "Each pixel of layer 2 is computed from 72 values: 8 dims of 9 pixels.",
-			Where: []string{"2.3.1-D4"}, Verdict: claimsIf(rf.Conv2Inputs == 72, verdictShown, verdictRefined),
-			Evidence: fmt.Sprintf("one conv2 value reads %d×%d×%d = %d pool1 values (plus a bias); they cover a square of %d×%d image pixels", k, k, f1, rf.Conv2Inputs, rf.Conv2Side, rf.Conv2Side),
+			Claim:   "Each pixel of layer 2 is computed from 72 values: 8 dims of 9 pixels.",
+			Where:   []string{"2.3.1-D4"},
+			Verdict: claimsIf(rf.Conv2Inputs == 72, verdictShown, verdictRefined),
+			Evidence: fmt.Sprintf("one conv2 value reads %d×%d×%d = %d pool1 values (plus a bias); they "+
+				"cover a square of %d×%d image pixels",
+				k, k, f1, rf.Conv2Inputs, rf.Conv2Side, rf.Conv2Side),
 		},
 	})
 	return nil
@@ -160,29 +180,49 @@ func claimsStoryline(c *notebook.Cell) error {
 	hidden := tr.Get("blocks.0.mlp.hook_post").Shape
 	claimsShow(c, []claimRow{
 		{
-			Claim: "2×2 pooling keeps a quarter of the pixels, as the transformer's storyline keeps a quarter of the tokens.",
-			Where: []string{"2.2.3-D4", "2.2.3-D5"}, Verdict: claimsIf(kept == T, verdictContradicted, verdictShown),
-			Evidence: fmt.Sprintf("D4 keeps %d of 784 positions after pool1; D5 keeps all %d of %d positions through every block (its stream stays %d × %d)", pool1, kept, T, kept, m5.Config.DModel),
+			Claim: "2×2 pooling keeps a quarter of the pixels, as the transformer's " +
+				"storyline keeps a quarter of the tokens.",
+			Where:   []string{"2.2.3-D4", "2.2.3-D5"},
+			Verdict: claimsIf(kept == T, verdictContradicted, verdictShown),
+			Evidence: fmt.Sprintf("D4 keeps %d of 784 positions after pool1; D5 keeps all %d of %d "+
+				"positions through every block (its stream stays %d × %d)",
+				pool1, kept, T, kept, m5.Config.DModel),
 		},
 		{
-			Claim: "After layer 2 only a sixteenth of the positions are left, in both networks.",
-			Where: []string{"2.3.3-D4", "2.3-D5"}, Verdict: claimsIf(kept == T, verdictContradicted, verdictShown),
-			Evidence: fmt.Sprintf("D4: %d of 784 after pool2; D5 never drops a position: a deeper block reads and writes all %d", pool2, T),
+			Claim: "After layer 2 only a sixteenth of the positions are left, in both " +
+				"networks.",
+			Where:   []string{"2.3.3-D4", "2.3-D5"},
+			Verdict: claimsIf(kept == T, verdictContradicted, verdictShown),
+			Evidence: fmt.Sprintf("D4: %d of 784 after pool2; D5 never drops a position: a deeper block "+
+				"reads and writes all %d", pool2, T),
 		},
 		{
-			Claim: "Attention's softmax adds no non-linearity to the context computation, only to the choice of neighbours.",
-			Where: []string{"2.2.3-D5", "2.2.1-D5"}, Verdict: claimsIf(lin.frozen < 1e-9 && lin.live > 1e-3, verdictRefined, verdictShown),
-			Evidence: fmt.Sprintf("with the pattern frozen, attention is exactly affine (midpoint error %.1g); with the pattern computed from the input, the midpoint error is %.1f%% of the output: choosing the neighbours is itself a non-linear function of the input", lin.frozen, 100*lin.live),
+			Claim: "Attention's softmax adds no non-linearity to the context computation, " +
+				"only to the choice of neighbours.",
+			Where:   []string{"2.2.3-D5", "2.2.1-D5"},
+			Verdict: claimsIf(lin.frozen < 1e-9 && lin.live > 1e-3, verdictRefined, verdictShown),
+			Evidence: fmt.Sprintf("with the pattern frozen, attention is exactly affine (midpoint error "+
+				"%.1g); with the pattern computed from the input, the midpoint error is "+
+				"%.1f%% of the output: choosing the neighbours is itself a non-linear "+
+				"function of the input", lin.frozen, 100*lin.live),
 		},
 		{
-			Claim: "The FFN detects features in its hidden layer and adds them to the token's dims.",
-			Where: []string{"2.2.3-D5"}, Verdict: claimsIf(addErr == 0, verdictShown, verdictRefined),
-			Evidence: fmt.Sprintf("hidden layer %d × %d after GELU; the block's output equals its input plus the FFN's output exactly (largest difference %g)", hidden[0], hidden[1], addErr),
+			Claim: "The FFN detects features in its hidden layer and adds them to the " +
+				"token's dims.",
+			Where:   []string{"2.2.3-D5"},
+			Verdict: claimsIf(addErr == 0, verdictShown, verdictRefined),
+			Evidence: fmt.Sprintf("hidden layer %d × %d after GELU; the block's output equals its input "+
+				"plus the FFN's output exactly (largest difference %g)",
+				hidden[0], hidden[1], addErr),
 		},
 		{
-			Claim: "D4 has no equivalent of the transformer's FFN until its classifier.",
-			Where: []string{"2.2.3-D4", "2.4-D4"}, Verdict: verdictRefined,
-			Evidence: fmt.Sprintf("each convolution already mixes all %d input channels at every pixel and is followed by ReLU: a per-position weighted mix with a non-linearity, built into the context sharing rather than separate from it", m4.Config.Filters1),
+			Claim:   "D4 has no equivalent of the transformer's FFN until its classifier.",
+			Where:   []string{"2.2.3-D4", "2.4-D4"},
+			Verdict: verdictRefined,
+			Evidence: fmt.Sprintf("each convolution already mixes all %d input channels at every pixel "+
+				"and is followed by ReLU: a per-position weighted mix with a "+
+				"non-linearity, built into the context sharing rather than separate "+
+				"from it", m4.Config.Filters1),
 		},
 	})
 	return nil
@@ -215,24 +255,37 @@ func claimsLogits(c *notebook.Cell) error {
 	}
 	claimsShow(c, []claimRow{
 		{
-			Claim: "D4's classifier reads only 784 numbers (7×7×16), where a large transformer's last token has 12,288.",
-			Where: []string{"2.4-D4", "0-GPT3-work"}, Verdict: claimsIf(flat == 784, verdictShown, verdictRefined),
-			Evidence: fmt.Sprintf("D4's fully connected layer reads %d values; GPT-3's d_model is %s", flat, mechCount(int64(opcount.GPT3().DModel))),
+			Claim: "D4's classifier reads only 784 numbers (7×7×16), where a large " +
+				"transformer's last token has 12,288.",
+			Where:   []string{"2.4-D4", "0-GPT3-work"},
+			Verdict: claimsIf(flat == 784, verdictShown, verdictRefined),
+			Evidence: fmt.Sprintf("D4's fully connected layer reads %d values; GPT-3's d_model is %s",
+				flat, mechCount(int64(opcount.GPT3().DModel))),
 		},
 		{
-			Claim: "D5's unembedding turns the last token's 16 dims into 8 logits, one per vocabulary entry.",
-			Where: []string{"2.4-D5"}, Verdict: claimsIf(wu[0] == 16 && wu[1] == 8, verdictShown, verdictRefined),
-			Evidence: fmt.Sprintf("W_U is %d × %d; the last position's row of logits has %d entries", wu[0], wu[1], wu[1]),
+			Claim: "D5's unembedding turns the last token's 16 dims into 8 logits, one per " +
+				"vocabulary entry.",
+			Where:   []string{"2.4-D5"},
+			Verdict: claimsIf(wu[0] == 16 && wu[1] == 8, verdictShown, verdictRefined),
+			Evidence: fmt.Sprintf("W_U is %d × %d; the last position's row of logits has %d entries",
+				wu[0], wu[1], wu[1]),
 		},
 		{
-			Claim: "Both networks pick the best logit as the label.",
-			Where: []string{"2.5-D4", "2.5-D5"}, Verdict: verdictShown,
-			Evidence: fmt.Sprintf("D4's argmax is right on %.2f%% of the test digits; D5's greedy argmax is the right next character at %.1f%% of %d positions of its text", 100*acc4, 100*acc5, n5),
+			Claim:   "Both networks pick the best logit as the label.",
+			Where:   []string{"2.5-D4", "2.5-D5"},
+			Verdict: verdictShown,
+			Evidence: fmt.Sprintf("D4's argmax is right on %.2f%% of the test digits; D5's greedy argmax "+
+				"is the right next character at %.1f%% of %d positions of its text",
+				100*acc4, 100*acc5, n5),
 		},
 		{
-			Claim: "The transformer is mainly a classifier: the predicted token is a classification.",
-			Where: []string{"1-classifier", "2.5-D5"}, Verdict: verdictShown,
-			Evidence: fmt.Sprintf("its next-token step is a softmax over %d classes trained by cross-entropy: the same head and loss as D4's classifier of %d digits", m5.Vocab.Size(), cnn.Classes),
+			Claim: "The transformer is mainly a classifier: the predicted token is a " +
+				"classification.",
+			Where:   []string{"1-classifier", "2.5-D5"},
+			Verdict: verdictShown,
+			Evidence: fmt.Sprintf("its next-token step is a softmax over %d classes trained by "+
+				"cross-entropy: the same head and loss as D4's classifier of %d digits",
+				m5.Vocab.Size(), cnn.Classes),
 		},
 	})
 	return nil
@@ -281,19 +334,31 @@ func claimsLoop(c *notebook.Cell) error {
 
 	claimsShow(c, []claimRow{
 		{
-			Claim: "The new token is appended to the running text, the window shifts once it is full, and the process repeats.",
-			Where: []string{"2.6-D5"}, Verdict: verdictShown,
-			Evidence: fmt.Sprintf("after %d steps D5's window holds the last %d tokens (its window is %d)", n, len(full[n-1].Window), m5.Config.Block),
+			Claim: "The new token is appended to the running text, the window shifts once " +
+				"it is full, and the process repeats.",
+			Where:   []string{"2.6-D5"},
+			Verdict: verdictShown,
+			Evidence: fmt.Sprintf("after %d steps D5's window holds the last %d tokens (its window is %d)",
+				n, len(full[n-1].Window), m5.Config.Block),
 		},
 		{
-			Claim: "After each new token everything must be recomputed from scratch.",
-			Where: []string{"2.6-D5"}, Verdict: claimsIf(diff < 1e-4, verdictRefined, verdictShown),
-			Evidence: fmt.Sprintf("while the window fills, a key-value cache gives the same logits (largest difference %.1g) for %.0f%% of the work of a recompute at a full window; once the window slides every position moves, and reusing the old keys shifts the logits by up to %.3g, changing %d greedy choice(s)", diff, 100*savings, stale, staleChanged),
+			Claim:   "After each new token everything must be recomputed from scratch.",
+			Where:   []string{"2.6-D5"},
+			Verdict: claimsIf(diff < 1e-4, verdictRefined, verdictShown),
+			Evidence: fmt.Sprintf("while the window fills, a key-value cache gives the same logits "+
+				"(largest difference %.1g) for %.0f%% of the work of a recompute at a "+
+				"full window; once the window slides every position moves, and reusing "+
+				"the old keys shifts the logits by up to %.3g, changing %d greedy "+
+				"choice(s)", diff, 100*savings, stale, staleChanged),
 		},
 		{
-			Claim: "A CNN could be turned into a generator by feeding its output back in as input.",
-			Where: []string{"3-text-generate", "3-life-rollout"}, Verdict: claimsIf(writesBack && exact == steps, verdictShown, verdictRefined),
-			Evidence: fmt.Sprintf("the char-CNN writes %s back from the prompt (%s); the Life CNN matches the true rule on every test board for %d of %d generations", notebook.Escape(claimsShort(cnnText)), claimsWord(writesBack, "exactly", "not exactly"), exact, steps),
+			Claim: "A CNN could be turned into a generator by feeding its output back in " +
+				"as input.",
+			Where:   []string{"3-text-generate", "3-life-rollout"},
+			Verdict: claimsIf(writesBack && exact == steps, verdictShown, verdictRefined),
+			Evidence: fmt.Sprintf("the char-CNN writes %s back from the prompt (%s); the Life CNN matches "+
+				"the true rule on every test board for %d of %d generations",
+				notebook.Escape(claimsShort(cnnText)), claimsWord(writesBack, "exactly", "not exactly"), exact, steps),
 		},
 	})
 	return nil
@@ -316,19 +381,29 @@ func claimsMachine(c *notebook.Cell) error {
 	plantHours := z3.joules(gpt3) / mechPlantWatts / 3600
 	claimsShow(c, []claimRow{
 		{
-			Claim: "A model is a mechanism: clocked binary arithmetic, the same every time.",
-			Where: []string{"0-bits"}, Verdict: claimsIf(same, verdictShown, verdictContradicted),
+			Claim:    "A model is a mechanism: clocked binary arithmetic, the same every time.",
+			Where:    []string{"0-bits"},
+			Verdict:  claimsIf(same, verdictShown, verdictContradicted),
 			Evidence: fmt.Sprintf("the same digit run twice gives bit-identical logits: %v", same),
 		},
 		{
-			Claim: "A large language model could run on relays; a token would take years and a large nuclear plant's output.",
-			Where: []string{"0-relay"}, Verdict: claimsIf(z3.seconds(gpt3) > year, verdictRefined, verdictContradicted),
-			Evidence: fmt.Sprintf("one GPT-3 token is %s multiply-adds: %s on one Z3-like unit (%s on reed relays). The energy is fixed, %s on Z3-like relays: a 1 GW plant would supply it in %.0f hours, so the plant buys speed; it is not needed to finish", mechCount(gpt3), mechDuration(z3.seconds(gpt3)), mechDuration(reed.seconds(gpt3)), mechEnergy(z3.joules(gpt3)), plantHours),
+			Claim: "A large language model could run on relays; a token would take years " +
+				"and a large nuclear plant's output.",
+			Where:   []string{"0-relay"},
+			Verdict: claimsIf(z3.seconds(gpt3) > year, verdictRefined, verdictContradicted),
+			Evidence: fmt.Sprintf("one GPT-3 token is %s multiply-adds: %s on one Z3-like unit (%s on "+
+				"reed relays). The energy is fixed, %s on Z3-like relays: a 1 GW plant "+
+				"would supply it in %.0f hours, so the plant buys speed; it is not "+
+				"needed to finish",
+				mechCount(gpt3), mechDuration(z3.seconds(gpt3)), mechDuration(reed.seconds(gpt3)), mechEnergy(z3.joules(gpt3)), plantHours),
 		},
 		{
-			Claim: "A transformer needs vast amounts of computation for each next token.",
-			Where: []string{"0-GPT3-work", "0-D4-work"}, Verdict: verdictShown,
-			Evidence: fmt.Sprintf("%s multiply-adds per GPT-3 token against %s for one D4 digit: %s times as many", mechCount(gpt3), mechCount(digit), mechRatio(float64(gpt3)/float64(digit))),
+			Claim:   "A transformer needs vast amounts of computation for each next token.",
+			Where:   []string{"0-GPT3-work", "0-D4-work"},
+			Verdict: verdictShown,
+			Evidence: fmt.Sprintf("%s multiply-adds per GPT-3 token against %s for one D4 digit: %s times "+
+				"as many",
+				mechCount(gpt3), mechCount(digit), mechRatio(float64(gpt3)/float64(digit))),
 		},
 	})
 	return nil
@@ -340,11 +415,17 @@ func claimsMachine(c *notebook.Cell) error {
 func claimsOpinions(c *notebook.Cell) error {
 	c.Markdownf("%s", claimsOpinionList([]claimOpinion{
 		{"Language models are not intelligent; they are mechanistic token pattern detection.", "0"},
-		{"A language model is brilliant at coding but struggles with original conceptual thinking, and resists ideas outside the accepted terminology.", "0"},
-		{"Nobody seriously thinks CNNs are intelligent; the idea of transformer-based AGI was always hype.", "1"},
-		{"Written language is a crude, chaotic encoding of what is meant, fine for minds that turn words into thoughts.", "1"},
-		{"A transformer is at once a classifier, a generator, a memory system and a context tracker, which raises the capacity it needs (a remark of GPT's quoted by the seed).", "3"},
-		{"GPT agrees with the seed's core conclusions (an appeal to a model's agreement is not evidence either way).", "0"},
+		{"A language model is brilliant at coding but struggles with original " +
+			"conceptual thinking, and resists ideas outside the accepted terminology.", "0"},
+		{"Nobody seriously thinks CNNs are intelligent; the idea of " +
+			"transformer-based AGI was always hype.", "1"},
+		{"Written language is a crude, chaotic encoding of what is meant, fine for " +
+			"minds that turn words into thoughts.", "1"},
+		{"A transformer is at once a classifier, a generator, a memory system and " +
+			"a context tracker, which raises the capacity it needs (a remark of GPT's " +
+			"quoted by the seed).", "3"},
+		{"GPT agrees with the seed's core conclusions (an appeal to a model's " +
+			"agreement is not evidence either way).", "0"},
 	}))
 	return nil
 }

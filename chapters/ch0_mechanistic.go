@@ -71,10 +71,13 @@ func mechDigitWork(c *notebook.Cell) error {
 	c.Table(mechWorkTable("D4, one digit", stages))
 
 	total := opcount.Total(stages)
+	c.Printf("one digit: %s multiply-adds, %s parameters\n",
+		mechCount(total.MACs), mechCount(total.Params))
+
+	// An im2col implementation multiplies the padding zeros too.
 	padded := opcount.PaddedCNNMACs(cfg)
-	c.Printf("%s multiply-adds for one digit, from %s parameters\n", mechCount(total.MACs), mechCount(total.Params))
-	c.Printf("an im2col implementation, which multiplies the padding zeros too, does %s (%.1f%% more)\n",
-		mechCount(padded), 100*float64(padded-total.MACs)/float64(total.MACs))
+	c.Printf("with the padding multiplied: %s (%.1f%% more)\n",
+		mechCount(padded), mechPercentMore(padded, total.MACs))
 	return nil
 }
 
@@ -96,16 +99,18 @@ func mechTokenWork(c *notebook.Cell) error {
 	}
 	shape := opcount.D5(m.Config, m.Vocab.Size())
 	stages := shape.Full(len(window))
-	c.Table(mechWorkTable(fmt.Sprintf("D5, one token from a window of %d", len(window)), stages))
+	caption := fmt.Sprintf("D5, one token from a window of %d", len(window))
+	c.Table(mechWorkTable(caption, stages))
 
 	total := opcount.Total(stages)
-	if total.MACs != int64(m.MACs(len(window))) {
-		return fmt.Errorf("the stage counts add up to %d multiply-adds, package tf counts %d", total.MACs, m.MACs(len(window)))
+	if err := mechSameAsTF(total.MACs, m.MACs(len(window))); err != nil {
+		return err
 	}
-	c.Printf("%s multiply-adds for one token, from %s parameters (package tf counts the same)\n",
+	c.Printf("one token: %s multiply-adds (package tf counts the same), %s parameters\n",
 		mechCount(total.MACs), mechCount(total.Params))
 	cached := opcount.Total(shape.Cached(len(window)))
-	c.Printf("with a key-value cache, the token at position %d costs %s multiply-adds\n", len(window), mechCount(cached.MACs))
+	c.Printf("with a key-value cache, the token at position %d: %s multiply-adds\n",
+		len(window), mechCount(cached.MACs))
 	return nil
 }
 
@@ -127,13 +132,16 @@ func mechGPT3Work(c *notebook.Cell) error {
 	gpt3 := opcount.GPT3()
 	stages := opcount.ByKind(gpt3.Cached(gpt3.Ctx)) // the 96 layers summed per job
 	mechNameLayers(stages, gpt3.Layers)
-	c.Table(mechWorkTable(fmt.Sprintf("GPT-3 shape, one token at position %d", gpt3.Ctx), stages))
+	caption := fmt.Sprintf("GPT-3 shape, one token at position %d", gpt3.Ctx)
+	c.Table(mechWorkTable(caption, stages))
 
+	params := gpt3.Params()
+	const published = 175.0e9 // Brown et al., Table 2.1
+	c.Printf("parameters by the formula: %s, %.2f%% from the published 175.0 billion\n",
+		mechCount(params), 100*math.Abs(float64(params)-published)/published)
 	total := opcount.Total(stages)
-	c.Printf("parameters by the formula: %s; the paper reports 175.0 billion (%.2f%% apart)\n",
-		mechCount(gpt3.Params()), 100*math.Abs(float64(gpt3.Params())-175.0e9)/175.0e9)
-	c.Printf("%s multiply-adds per token, %.2f per parameter; %s moved\n",
-		mechCount(total.MACs), float64(total.MACs)/float64(gpt3.Params()), mechBytes(total.Bytes()))
+	c.Printf("one token: %s multiply-adds, %.2f per parameter; %s moved\n",
+		mechCount(total.MACs), float64(total.MACs)/float64(params), mechBytes(total.Bytes()))
 	return nil
 }
 
@@ -164,7 +172,11 @@ func mechRelay(c *notebook.Cell) error {
 		return err
 	}
 	gpt3 := opcount.Total(opcount.GPT3().Cached(opcount.GPT3().Ctx)).MACs
-	work := []mechJob{{"one D4 digit", m4}, {"one D5 token", m5}, {"one GPT-3 token", gpt3}}
+	work := []mechJob{
+		{"one D4 digit", m4},
+		{"one D5 token", m5},
+		{"one GPT-3 token", gpt3},
+	}
 	for _, r := range mechRelays {
 		c.Table(mechRelayTable(r, work))
 	}
@@ -194,13 +206,10 @@ func mechMeasured(c *notebook.Cell) error {
 	c.Timing("mechanistic.d4_digit_seconds", digit)
 	c.Timing("mechanistic.d5_token_seconds", token)
 
-	macs4 := opcount.Total(opcount.CNN(m4.Config)).MACs
-	macs5 := int64(m5.MACs(len(window)))
-	z3 := mechRelays[0]
-	c.Measuredf("one D4 digit: %s (median), %.0f million multiply-adds per second; the Z3-like relay machine: %s, %s times longer\n",
-		mechDuration(digit), float64(macs4)/digit/1e6, mechDuration(z3.seconds(macs4)), mechRatio(z3.seconds(macs4)/digit))
-	c.Measuredf("one D5 token: %s (median), %.0f million multiply-adds per second; the Z3-like relay machine: %s, %s times longer\n",
-		mechDuration(token), float64(macs5)/token/1e6, mechDuration(z3.seconds(macs5)), mechRatio(z3.seconds(macs5)/token))
+	c.Table(mechMeasuredTable([]mechTimed{
+		{"one D4 digit", opcount.Total(opcount.CNN(m4.Config)).MACs, digit},
+		{"one D5 token", int64(m5.MACs(len(window))), token},
+	}))
 	return nil
 }
 
@@ -215,23 +224,18 @@ func mechSameBits(c *notebook.Cell) error {
 	if err != nil {
 		return err
 	}
-	img := data.Test.Image(0)
 	copy4, err := mechReloadCNN(m4)
 	if err != nil {
 		return err
 	}
-	runs4 := []string{
+	img := data.Test.Image(0)
+	d4Runs := []string{
 		mechHash(m4.Forward(img).Logits.Data),
 		mechHash(m4.Forward(img).Logits.Data),
 		mechHash(copy4.Forward(img).Logits.Data),
 	}
-	c.Printf("D4, test image 0, 10 logits:\n  run 1        %s\n  run 2        %s\n  decoded copy %s\n", runs4[0], runs4[1], runs4[2])
 
 	m5, err := d5(c)
-	if err != nil {
-		return err
-	}
-	window, err := mechWindow(c, m5)
 	if err != nil {
 		return err
 	}
@@ -239,21 +243,60 @@ func mechSameBits(c *notebook.Cell) error {
 	if err != nil {
 		return err
 	}
-	runs5 := []string{
+	window, err := mechWindow(c, m5)
+	if err != nil {
+		return err
+	}
+	d5Runs := []string{
 		mechHash(m5.Forward(window).Get("logits").Data),
 		mechHash(m5.Forward(window).Get("logits").Data),
 		mechHash(copy5.Forward(window).Get("logits").Data),
 	}
-	c.Printf("D5, a window of %d, %d x %d logits:\n  run 1        %s\n  run 2        %s\n  decoded copy %s\n",
-		len(window), len(window), m5.Vocab.Size(), runs5[0], runs5[1], runs5[2])
+	c.Table(mechHashTable(d4Runs, d5Runs))
 
-	same := mechAllEqual(runs4) && mechAllEqual(runs5)
+	same := mechAllEqual(d4Runs) && mechAllEqual(d5Runs)
 	c.Printf("bit-identical: %v\n", same)
 	if !same {
 		return fmt.Errorf("the same input gave different logits: the models are not deterministic")
 	}
 	return nil
 }
+
+// mechTimed is a piece of work and its measured time.
+type mechTimed struct {
+	Name    string
+	MACs    int64
+	Seconds float64
+}
+
+// mechMeasuredTable sets measured times beside the Z3-like relay
+// machine's; the measured columns are volatile.
+func mechMeasuredTable(rows []mechTimed) notebook.Table {
+	z3 := mechRelays[0]
+	t := notebook.Table{
+		Caption:  "Measured on this machine (median of 15 timed batches)",
+		Header:   []string{"", "time", "multiply-adds per second", "Z3-like relays", "times longer on relays"},
+		Volatile: []int{1, 2, 4},
+	}
+	for _, r := range rows {
+		relay := z3.seconds(r.MACs)
+		t.Rows = append(t.Rows, []string{r.Name, mechDuration(r.Seconds),
+			fmt.Sprintf("%s million", mechSig(float64(r.MACs)/r.Seconds/1e6)),
+			mechDuration(relay), mechRatio(relay / r.Seconds)})
+	}
+	return t
+}
+
+// mechSameAsTF fails the build if the stage-by-stage count disagrees
+// with package tf's own.
+func mechSameAsTF(stages int64, tfCount int) error {
+	if stages != int64(tfCount) {
+		return fmt.Errorf("the stage counts add up to %d multiply-adds, package tf counts %d", stages, tfCount)
+	}
+	return nil
+}
+
+func mechPercentMore(a, b int64) float64 { return 100 * float64(a-b) / float64(b) }
 
 // mechWindow returns the first tf.block token ids of the training text
 // (all of them if the text is shorter), the window chapter 2.1 shows.
@@ -408,7 +451,7 @@ func mechRelayTable(r mechMachine, jobs []mechJob) notebook.Table {
 		rows[4] = append(rows[4], mechDuration(r.seconds(j.MACs)/min(units, float64(j.MACs))))
 		if r.LifeSwitches > 0 {
 			perRelay := r.seconds(j.MACs) / r.SwitchSeconds // an adder relay may switch at every step
-			rows[5] = append(rows[5], fmt.Sprintf("%.3g", perRelay/r.LifeSwitches))
+			rows[5] = append(rows[5], mechSig(perRelay/r.LifeSwitches))
 		}
 	}
 	t.Rows = rows
@@ -439,6 +482,22 @@ func mechMedianSeconds(f func()) float64 {
 	}
 	slices.Sort(per)
 	return per[len(per)/2]
+}
+
+// mechHashTable lists the fingerprints of each model's runs.
+func mechHashTable(d4Runs, d5Runs []string) notebook.Table {
+	t := notebook.Table{
+		Caption: "SHA-256 of the logits' bytes: D4 on test image 0, D5 on the first window of its text",
+		Header:  []string{"model", "run", "SHA-256 of the logits"},
+	}
+	names := []string{"first run", "second run", "copy decoded from the model's bytes"}
+	for i, h := range d4Runs {
+		t.Rows = append(t.Rows, []string{"D4", names[i], h})
+	}
+	for i, h := range d5Runs {
+		t.Rows = append(t.Rows, []string{"D5", names[i], h})
+	}
+	return t
 }
 
 // mechHash is the SHA-256 of values as little-endian float32 bytes.
@@ -507,26 +566,36 @@ func mechBytes(b int64) string {
 	return fmt.Sprintf("%d B", b)
 }
 
+// mechSig writes x to three significant digits, with thousands
+// separators and no exponent from 1,000 up to a trillion.
+func mechSig(x float64) string {
+	if x >= 1000 && x < 1e12 {
+		digits := math.Pow(10, math.Floor(math.Log10(x))-2)
+		return mechCount(int64(math.Round(x/digits) * digits))
+	}
+	return fmt.Sprintf("%.3g", x)
+}
+
 // mechDuration writes seconds in the largest unit that fits.
 func mechDuration(s float64) string {
 	const year = 365.25 * 24 * 3600
 	switch {
 	case s >= year:
-		return fmt.Sprintf("%.3g years", s/year)
+		return mechSig(s/year) + " years"
 	case s >= 2*86400:
-		return fmt.Sprintf("%.3g days", s/86400)
+		return mechSig(s/86400) + " days"
 	case s >= 2*3600:
-		return fmt.Sprintf("%.3g hours", s/3600)
+		return mechSig(s/3600) + " hours"
 	case s >= 120:
-		return fmt.Sprintf("%.3g minutes", s/60)
+		return mechSig(s/60) + " minutes"
 	case s >= 1:
-		return fmt.Sprintf("%.3g s", s)
+		return mechSig(s) + " s"
 	case s >= 1e-3:
-		return fmt.Sprintf("%.3g ms", s*1e3)
+		return mechSig(s*1e3) + " ms"
 	case s >= 1e-6:
-		return fmt.Sprintf("%.3g µs", s*1e6)
+		return mechSig(s*1e6) + " µs"
 	}
-	return fmt.Sprintf("%.3g ns", s*1e9)
+	return mechSig(s*1e9) + " ns"
 }
 
 // mechEnergy writes joules in watt-hours once they are large.
@@ -549,9 +618,9 @@ func mechEnergy(j float64) string {
 func mechRatio(r float64) string {
 	switch {
 	case r >= 1e9:
-		return fmt.Sprintf("%.3g billion", r/1e9)
+		return mechSig(r/1e9) + " billion"
 	case r >= 1e6:
-		return fmt.Sprintf("%.3g million", r/1e6)
+		return mechSig(r/1e6) + " million"
 	}
-	return fmt.Sprintf("%.3g", r)
+	return mechSig(r)
 }

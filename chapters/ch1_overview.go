@@ -57,7 +57,8 @@ func overviewMap(c *notebook.Cell) error {
 	}
 	svg := diagram.Overview(cnnConfig(c), m5.Config, m5.Vocab.Size())
 	return c.File("d4-d5-overview", ".svg", svg,
-		"Two columns of boxes: D4's stages on the left, D5's on the right, in bands for each job from input to the autoregressive loop, each with its output shape.",
+		"Two columns of boxes: D4's stages on the left, D5's on the right, in bands "+
+			"for each job from input to the autoregressive loop, each with its output shape.",
 		"D4 (left) and D5 (right), job by job, drawn from this build's configurations.")
 }
 
@@ -87,29 +88,30 @@ func overviewRoles(c *notebook.Cell) error {
 
 // The seed says a transformer is, in the end, mainly a classifier: its
 // predicted token is a class, picked from the vocabulary the way a digit
-// is picked from ten. Here are both decisions as they happen. On the left
-// the probabilities D4 gives the ten digits for test image 0; on the
-// right the probabilities D5 gives every character of its vocabulary to
-// follow the prompt `tf.prompt`. Each is a softmax over a fixed list of
-// classes, and each network was trained the same way, by cross-entropy
-// against the right class. What differs is what happens next: D4 stops,
-// D5 appends its answer and classifies again (chapter 2.6).
+// is picked from ten. Here are both decisions as they happen: first the
+// logits D4 gives the ten digits for test image 0, then the logits D5
+// gives each character of its vocabulary to follow the prompt
+// `tf.prompt`. In both the largest logit wins (highlighted); a softmax
+// turns the logits into probabilities without changing their order. Both
+// networks were trained the same way, by cross-entropy against the right
+// class. What differs is what happens next: D4 stops, D5 appends its
+// answer and classifies again (chapter 2.6).
 func overviewClassifier(c *notebook.Cell) error {
 	m4, data, err := d4(c)
 	if err != nil {
 		return err
 	}
 	tr := m4.Forward(data.Test.Image(0))
-	digits := make([]string, len(tr.Probs.Data))
-	for i := range digits {
-		digits[i] = fmt.Sprint(i)
-	}
-	fig4 := plots.Bars(digits, overviewFloats(tr.Probs.Data), plots.Title("D4: which digit? (10 classes)"),
-		plots.XLabel("digit"), plots.YLabel("probability"), plots.Highlight(tr.Label), plots.Annotate("%.2f"))
-	if err := c.Figure("d4-softmax", fig4, "Bar chart of D4's ten probabilities for test image 0, the chosen digit highlighted.",
-		fmt.Sprintf("D4: a %d-way softmax over the digits.", len(digits))); err != nil {
+	digits := overviewDigitLabels()
+	fig4 := overviewBars("D4: which digit?", "digit",
+		digits, tr.Logits.Data, tr.Label)
+	if err := c.Figure("d4-logits", fig4,
+		"Bar chart of D4's ten logits for test image 0, the largest highlighted.",
+		"D4: one logit per digit."); err != nil {
 		return err
 	}
+	c.Printf("D4: test image 0 (label %d) is classified as %d, probability %.3f\n",
+		data.Test.Labels[0], tr.Label, tr.Probs.Data[tr.Label])
 
 	m5, err := d5(c)
 	if err != nil {
@@ -121,22 +123,34 @@ func overviewClassifier(c *notebook.Cell) error {
 	}
 	step := m5.Generate(prompt, 1, tf.Sampler{})[0] // temperature 0: greedy
 	chars := overviewCharLabels(m5.Vocab.Runes)
-	fig5 := plots.Bars(chars, step.Probs, plots.Title(fmt.Sprintf("D5: which character next? (%d classes)", len(chars))),
-		plots.XLabel("next character"), plots.YLabel("probability"), plots.Highlight(step.Token), plots.Annotate("%.2f"))
-	if err := c.Figure("d5-softmax", fig5, "Bar chart of D5's probabilities for each character of its vocabulary to follow the prompt, the chosen one highlighted.",
-		fmt.Sprintf("D5: a %d-way softmax over the vocabulary.", len(chars))); err != nil {
+	fig5 := overviewBars("D5: which character next?", "next character",
+		chars, step.Logits, step.Token)
+	if err := c.Figure("d5-logits", fig5,
+		"Bar chart of D5's logits for each character of its vocabulary "+
+			"to follow the prompt, the largest highlighted.",
+		"D5: one logit per character of the vocabulary."); err != nil {
 		return err
 	}
-	c.Printf("D4 classifies test image 0 (label %d) as %d with probability %.3f\n", data.Test.Labels[0], tr.Label, tr.Probs.Data[tr.Label])
-	c.Markdownf("D5 classifies the prompt %s as followed by %s, with probability %.3f.",
-		notebook.Escape(tfPrompt.Get(c)), notebook.Escape(string(m5.Vocab.Runes[step.Token])), step.Prob)
+	next := string(m5.Vocab.Runes[step.Token])
+	c.Markdownf("D5: the prompt %s is classified as followed by %s, probability %.3f.",
+		notebook.Escape(tfPrompt.Get(c)), notebook.Escape(next), step.Prob)
 	return nil
 }
 
-func overviewFloats(v []float32) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = float64(x)
+// overviewBars draws one logit per class, the chosen class highlighted.
+func overviewBars[F float32 | float64](title, axis string, classes []string, logits []F, pick int) *plots.Figure {
+	values := make([]float64, len(logits))
+	for i, v := range logits {
+		values[i] = float64(v)
+	}
+	return plots.Bars(classes, values, plots.Title(fmt.Sprintf("%s (%d classes)", title, len(classes))),
+		plots.XLabel(axis), plots.YLabel("logit"), plots.Highlight(pick), plots.Annotate("%.1f"))
+}
+
+func overviewDigitLabels() []string {
+	out := make([]string, cnn.Classes)
+	for i := range out {
+		out[i] = fmt.Sprint(i)
 	}
 	return out
 }

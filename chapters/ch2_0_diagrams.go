@@ -45,7 +45,8 @@ func diagramsMainLoop(c *notebook.Cell) error {
 	}
 	svg := diagram.MainLoop(cnnConfig(c), m5.Config, m5.Vocab.Size())
 	return c.File("main-loop", ".svg", svg,
-		"Two flows side by side: D4 from image to digit, once; D5 from a window of characters to the next character, which loops back into the window.",
+		"Two flows side by side: D4 from image to digit, once; D5 from a window "+
+			"of characters to the next character, which loops back into the window.",
 		"The main loop: D4 classifies once, D5 classifies, appends and repeats.")
 }
 
@@ -60,12 +61,15 @@ func diagramsCNN(c *notebook.Cell) error {
 	if err != nil {
 		return err
 	}
-	if err := c.File("d4-layers", ".svg", diagram.CNNLayers(m4.Config),
-		"D4 as a column of boxes from the 28 by 28 image to the digit, with every tensor's shape and every layer's weights.",
+	svg := diagram.CNNLayers(m4.Config)
+	if err := c.File("d4-layers", ".svg", svg,
+		"D4 as a column of boxes from the 28 by 28 image to the digit, "+
+			"with every tensor's shape and every layer's weights.",
 		"D4 layer by layer."); err != nil {
 		return err
 	}
-	return diagramsCheck(c, "D4", diagram.TotalParams(diagram.CNNStages(m4.Config)), m4.NumParams())
+	drawn := diagram.TotalParams(diagram.CNNStages(m4.Config))
+	return diagramsCheck(c, "D4", drawn, m4.NumParams())
 }
 
 // D5 from the token ids to the next character. The thick line on the left
@@ -80,18 +84,23 @@ func diagramsTF(c *notebook.Cell) error {
 	if err != nil {
 		return err
 	}
-	if err := c.File("d5-layers", ".svg", diagram.TFLayers(m5.Config, m5.Vocab.Size()),
-		"D5 as the residual stream running down the left, each block's attention and FFN branching off it and added back, then the unembedding and a loop arrow back to the input.",
+	svg := diagram.TFLayers(m5.Config, m5.Vocab.Size())
+	if err := c.File("d5-layers", ".svg", svg,
+		"D5 as the residual stream running down the left, each block's attention "+
+			"and FFN branching off it and added back, then the unembedding and a "+
+			"loop arrow back to the input.",
 		"D5 layer by layer."); err != nil {
 		return err
 	}
-	return diagramsCheck(c, "D5", diagram.TotalParams(diagram.TFStages(m5.Config, m5.Vocab.Size())), m5.NumParams())
+	drawn := diagram.TotalParams(diagram.TFStages(m5.Config, m5.Vocab.Size()))
+	return diagramsCheck(c, "D5", drawn, m5.NumParams())
 }
 
 // diagramsCheck prints the drawing's parameter count beside the model's,
 // and fails the build if they differ.
 func diagramsCheck(c *notebook.Cell, name string, drawn, model int) error {
-	c.Printf("%s: the drawing counts %s parameters, the trained model holds %s\n", name, mechCount(int64(drawn)), mechCount(int64(model)))
+	c.Printf("%s: the drawing counts %s parameters, the trained model holds %s\n",
+		name, mechCount(int64(drawn)), mechCount(int64(model)))
 	if drawn != model {
 		return fmt.Errorf("%s drawing counts %d parameters, the model has %d", name, drawn, model)
 	}

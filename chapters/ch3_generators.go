@@ -77,8 +77,10 @@ func genTextTrain(c *notebook.Cell) error {
 		"Both models' minibatch losses, step by step."); err != nil {
 		return err
 	}
-	if rf, block := mc.ReceptiveField(), m5.Config.Block; rf < block {
-		c.Markdownf("With these parameters the char-CNN sees %d characters, fewer than D5's window of %d: set `charcnn.block` to at least `tf.block` to compare like with like.", rf, block)
+	if mc.ReceptiveField() < m5.Config.Block {
+		c.Markdownf("The char-CNN sees %d characters, fewer than D5's window of %d: "+
+			"set `charcnn.block` to at least `tf.block` to compare like with like.",
+			mc.ReceptiveField(), m5.Config.Block)
 	}
 	return nil
 }
@@ -98,22 +100,17 @@ func genTextGenerate(c *notebook.Cell) error {
 	}
 	prompt := tfPrompt.Get(c)
 	n := genLength(text, prompt)
-
-	cnnText, _, err := mc.GenerateText(prompt, n)
-	if err != nil {
-		return fmt.Errorf("tf.prompt: %w", err)
-	}
-	ids, err := m5.Vocab.Encode(prompt, "tf.prompt")
+	cnnText, _, tfText, _, err := genBoth(mc, m5, prompt, n)
 	if err != nil {
 		return err
 	}
-	tfText := m5.Text(ids, m5.Generate(ids, n, tf.Sampler{}))
-
 	c.Markdownf("char-CNN, greedy from the prompt: %s", notebook.Escape(cnnText))
 	c.Markdownf("D5, greedy from the prompt: %s", notebook.Escape(tfText))
-	c.Printf("the training text's first %d characters: char-CNN %s, D5 %s\n",
-		len([]rune(cnnText)), genMatch(cnnText, text), genMatch(tfText, text))
-	c.Model("charcnn", map[string]any{"params": mc.NumParams(), "final_loss": mc.FinalLoss, "greedy": cnnText})
+	c.Printf("against the training text: char-CNN %s, D5 %s\n",
+		genMatch(cnnText, text), genMatch(tfText, text))
+	c.Model("charcnn", map[string]any{
+		"params": mc.NumParams(), "final_loss": mc.FinalLoss, "greedy": cnnText,
+	})
 	return nil
 }
 
@@ -129,39 +126,12 @@ func genTextSteps(c *notebook.Cell) error {
 	if err != nil {
 		return err
 	}
-	prompt := tfPrompt.Get(c)
-	n := min(genLength(text, prompt), 40)
-	_, cnnSteps, err := mc.GenerateText(prompt, n)
-	if err != nil {
-		return fmt.Errorf("tf.prompt: %w", err)
-	}
-	ids, err := m5.Vocab.Encode(prompt, "tf.prompt")
+	n := min(genLength(text, tfPrompt.Get(c)), 40)
+	_, cnnSteps, _, tfSteps, err := genBoth(mc, m5, tfPrompt.Get(c), n)
 	if err != nil {
 		return err
 	}
-	tfSteps := m5.Generate(ids, n, tf.Sampler{})
-
-	t := notebook.Table{
-		Caption: fmt.Sprintf("The first %d turns of the loop", n),
-		Header:  []string{"step", "char-CNN read", "picked", "p", "D5 read", "picked", "p"},
-	}
-	for i := range n {
-		cs, ts := cnnSteps[i], tfSteps[i]
-		cw, err := mc.Vocab.Decode(cs.Window)
-		if err != nil {
-			return err
-		}
-		cn, err := mc.Vocab.Decode([]int{cs.Token})
-		if err != nil {
-			return err
-		}
-		t.Rows = append(t.Rows, []string{
-			fmt.Sprint(i + 1),
-			strconv.Quote(cw), strconv.Quote(cn), fmt.Sprintf("%.3f", cs.Prob),
-			strconv.Quote(m5.Vocab.Decode(ts.Window)), strconv.Quote(m5.Vocab.Decode([]int{ts.Token})), fmt.Sprintf("%.3f", ts.Prob),
-		})
-	}
-	c.Table(t)
+	c.Table(genStepTable(mc, m5, cnnSteps, tfSteps))
 	return nil
 }
 
@@ -185,14 +155,16 @@ func genLifeTrain(c *notebook.Cell) error {
 		return err
 	}
 	c.Timing("life.seconds", ml.Seconds)
-	c.Printf("%d parameters; %d Adam steps of %d boards (training stops once all 512 neighbourhoods are right)\n",
+	c.Printf("%d parameters, trained for %d Adam steps of %d random boards\n",
 		ml.NumParams(), len(ml.Losses), ml.Config.Batch)
-	c.Printf("after training: %d of 512 neighbourhoods wrong; every answer at least %.3f from the 0.5 threshold\n",
+	c.Printf("%d of 512 neighbourhoods wrong; every answer at least %.3f from 0.5\n",
 		ml.Check.Wrong, ml.Check.Margin)
 	c.Measuredf("training took %.2f s\n", ml.Seconds)
-	fig := plots.Lines([]plots.Series{{Y: ml.Losses}},
-		plots.Title("Life CNN: training loss"), plots.XLabel("Adam step"), plots.YLabel("binary cross-entropy per cell"), plots.LogY())
-	return c.Figure("life-loss", fig, "Line plot of the Life CNN's training loss per Adam step, on a log scale.",
+
+	fig := plots.Lines([]plots.Series{{Y: ml.Losses}}, plots.Title("Life CNN: training loss"),
+		plots.XLabel("Adam step"), plots.YLabel("binary cross-entropy per cell"), plots.LogY())
+	return c.Figure("life-loss", fig,
+		"Line plot of the Life CNN's training loss per Adam step, on a log scale.",
 		"The Life CNN's loss, step by step, until every neighbourhood is right.")
 }
 
@@ -213,24 +185,17 @@ func genLifeRollout(c *notebook.Cell) error {
 	steps := lifeRoll.Get(c)
 	rollouts := genRollouts(ml, steps)
 	c.Table(genRolloutTable(rollouts))
+	if err := genRolloutFigures(c, rollouts, steps); err != nil {
+		return err
+	}
 
-	if err := c.Figure("life-exact", genExactHeatmap(rollouts, steps),
-		"Heat map with one row per starting board and one column per bin of generations, coloured by the fraction of generations whose board equals the true rule's.",
-		"Exact match, generation by generation (1: every board of the bin equals the rule's, cell for cell)."); err != nil {
-		return err
-	}
-	if err := c.Figure("life-diff", genDiffLines(rollouts),
-		"Line plot per generation of how many cells the true rule changes on each starting board, and of the most cells the model's board gets wrong on any board.",
-		"What there is to get right, and what the model gets wrong."); err != nil {
-		return err
-	}
 	exact := genExactSteps(rollouts, steps)
-	c.Printf("every test board matched the rule cell for cell for the first %d of %d generations\n", exact, steps)
-	names := make([]string, len(rollouts))
-	for i, r := range rollouts {
-		names[i] = r.Name
-	}
-	c.Model("life", map[string]any{"params": ml.NumParams(), "rollout_steps": steps, "exact_steps": exact, "patterns": names})
+	c.Printf("every test board matched the rule, cell for cell, for the first %d of %d generations\n",
+		exact, steps)
+	c.Model("life", map[string]any{
+		"params": ml.NumParams(), "rollout_steps": steps, "exact_steps": exact,
+		"patterns": genNames(rollouts),
+	})
 	return nil
 }
 
@@ -246,9 +211,10 @@ func genLifeFrames(c *notebook.Cell) error {
 	steps := lifeRoll.Get(c)
 	for _, r := range genRollouts(ml, steps) {
 		fig := genStrip(r, genFrameSteps(steps), ml.Config.Size)
-		if err := c.Figure("life-"+r.Name, fig,
-			fmt.Sprintf("Two rows of Game of Life boards from the %s start: the model's on top, the true rule's below, at the same generations.", r.Name),
-			fmt.Sprintf("%s: the model (top) and the rule (bottom).", r.Name)); err != nil {
+		alt := fmt.Sprintf("Two rows of Game of Life boards from the %s start: "+
+			"the model's on top, the true rule's below, at the same generations.", r.Name)
+		caption := fmt.Sprintf("%s: the model (top) and the rule (bottom).", r.Name)
+		if err := c.Figure("life-"+r.Name, fig, alt, caption); err != nil {
 			return err
 		}
 	}
@@ -256,17 +222,20 @@ func genLifeFrames(c *notebook.Cell) error {
 }
 
 // What did the network learn? Its first layer is the only place where a
-// cell meets its neighbours, so the rule must be built there. Each 3×3
-// kernel below weighs the eight neighbours and the cell itself. The rule
-// needs two things: the number of live neighbours, whichever they are,
-// and whether the cell itself is alive. A kernel whose eight outer
-// weights are nearly equal counts the neighbours; its centre weight
-// mixes in the cell. The table measures how close each kernel comes to
-// that shape: the spread of its eight outer weights against their mean.
-// The 1×1 layers after it then only have to turn "how many, and am I
-// alive" into alive or dead, cell by cell. That is the seed's phrase made
-// concrete: the convolution is generic machinery, and training has put an
-// algorithm into it.
+// cell meets its neighbours, so whatever the rule needs from the
+// neighbourhood must be gathered there. The rule needs two things: how
+// many of the eight neighbours are alive, whichever they are, and whether
+// the cell itself is. A kernel whose eight outer weights are equal counts
+// the live neighbours, and its centre weight mixes in the cell itself.
+// The table measures how close each learned kernel comes to that shape:
+// the spread of its eight outer weights against their mean (0 is a
+// perfect counter). Training found a few clean counters and a number of
+// mixed kernels; the 1×1 layers after them combine all of them into
+// alive or dead, and the check of all 512 neighbourhoods says the
+// combination is exactly the rule. This is the seed's phrase in miniature:
+// the convolution is generic machinery, and training has put an algorithm
+// into it, though not necessarily one laid out the way a person would
+// write it.
 func genLifeKernels(c *notebook.Cell) error {
 	ml, err := trainLife(c, lifeConfig(c))
 	if err != nil {
@@ -274,13 +243,14 @@ func genLifeKernels(c *notebook.Cell) error {
 	}
 	k := ml.Kernels() // (F, 1, 3, 3)
 	f := k.Shape[0]
-	if err := c.Tensor("life/conv1.weight", k, notebook.Signed(), notebook.DrawAs(f, 3, 3), notebook.Columns(min(f, 8)),
-		notebook.ScaleLabel("weight"), notebook.Caption("The Life CNN's first-layer kernels, one 3×3 tile per filter.")); err != nil {
+	if err := c.Tensor("life/conv1.weight", k, notebook.Signed(),
+		notebook.DrawAs(f, 3, 3), notebook.Columns(min(f, 8)), notebook.ScaleLabel("weight"),
+		notebook.Caption("The Life CNN's first-layer kernels, one 3×3 tile per filter.")); err != nil {
 		return err
 	}
 	c.Table(genKernelTable(ml))
-	counters := genNeighbourCounters(k, 0.1)
-	c.Printf("%d of %d kernels weigh their eight neighbours within 10%% of each other: they count live neighbours\n", counters, f)
+	c.Printf("%d of %d kernels weigh their eight neighbours within 10%% of each other\n",
+		genNeighbourCounters(k, 0.1), f)
 	return nil
 }
 
@@ -555,4 +525,67 @@ func genNeighbourStats(w []float32) (mean, std float64) {
 		}
 	}
 	return mean, math.Sqrt(std)
+}
+
+// genBoth generates n characters greedily from prompt with both models.
+func genBoth(mc *charcnn.Model, m5 *tf.Model, prompt string, n int) (
+	cnnText string, cnnSteps []charcnn.Step, tfText string, tfSteps []tf.Step, err error) {
+	cnnText, cnnSteps, err = mc.GenerateText(prompt, n)
+	if err != nil {
+		return "", nil, "", nil, fmt.Errorf("tf.prompt: %w", err)
+	}
+	ids, err := m5.Vocab.Encode(prompt, "tf.prompt")
+	if err != nil {
+		return "", nil, "", nil, err
+	}
+	tfSteps = m5.Generate(ids, n, tf.Sampler{}) // temperature 0: greedy
+	return cnnText, cnnSteps, m5.Text(ids, tfSteps), tfSteps, nil
+}
+
+// genStepTable sets the two loops side by side, one turn per row.
+func genStepTable(mc *charcnn.Model, m5 *tf.Model, cs []charcnn.Step, ts []tf.Step) notebook.Table {
+	t := notebook.Table{
+		Caption: fmt.Sprintf("The first %d turns of the loop", len(cs)),
+		Header:  []string{"step", "char-CNN read", "picked", "p", "D5 read", "picked", "p"},
+	}
+	decode := func(ids []int) string {
+		s, err := mc.Vocab.Decode(ids)
+		if err != nil {
+			panic("chapters: the char-CNN generated a token outside its vocabulary: " + err.Error())
+		}
+		return s
+	}
+	for i := range cs {
+		t.Rows = append(t.Rows, []string{
+			fmt.Sprint(i + 1),
+			strconv.Quote(decode(cs[i].Window)), strconv.Quote(decode([]int{cs[i].Token})),
+			fmt.Sprintf("%.3f", cs[i].Prob),
+			strconv.Quote(m5.Vocab.Decode(ts[i].Window)), strconv.Quote(m5.Vocab.Decode([]int{ts[i].Token})),
+			fmt.Sprintf("%.3f", ts[i].Prob),
+		})
+	}
+	return t
+}
+
+// genRolloutFigures draws whether each board matched, and how many cells
+// differ beside how many the rule changes.
+func genRolloutFigures(c *notebook.Cell, rs []genRollout, steps int) error {
+	if err := c.Figure("life-exact", genExactHeatmap(rs, steps),
+		"Heat map with one row per starting board and one column per bin of generations, "+
+			"coloured by the fraction of generations whose board equals the true rule's.",
+		"Exact match, generation by generation (1: every board of the bin equals the rule's, cell for cell)."); err != nil {
+		return err
+	}
+	return c.Figure("life-diff", genDiffLines(rs),
+		"Line plot per generation of how many cells the true rule changes on each starting board, "+
+			"and of the most cells the model's board gets wrong on any board.",
+		"What there is to get right, and what the model gets wrong.")
+}
+
+func genNames(rs []genRollout) []string {
+	names := make([]string, len(rs))
+	for i, r := range rs {
+		names[i] = r.Name
+	}
+	return names
 }
