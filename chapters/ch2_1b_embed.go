@@ -62,15 +62,17 @@ func embedRow(c *notebook.Cell) error {
 	c.Printf("%q is token %d; its embedding is row %d of embed.W_E, %d numbers:\n",
 		m.Vocab.Runes[id], id, id, D)
 	c.Printf("  [%s]\n", formatRow("%.3f", row(WE, id)))
-	if err := showTensor(c, "tf/embed.W_E", WE, heat{Y: vocabLabels(m.Vocab), Signed: true,
-		Title: "embed.W_E (d_vocab, d_model)", Scale: "weight", XLabel: "dimension", Grid: m.Vocab.Size() <= 16,
+	if err := showTensor(c, "tf/embed.W_E", WE, heat{X: indexLabels(D), Y: vocabLabels(m.Vocab), Signed: true,
+		Title: "embed.W_E (d_vocab, d_model)", Scale: "weight", XLabel: "dimension",
+		Grid:    m.Vocab.Size() <= 16,
 		Caption: "One row per character of the vocabulary (space is written _), one column per dimension."}); err != nil {
 		return err
 	}
 
 	cos := cosineRows(WE) // (d_vocab, d_vocab)
 	labels := vocabLabels(m.Vocab)
-	fig := plots.Heatmap(cos, append(annotateSmall(len(labels), "%.2f"), plots.Signed(), plots.Range(-1, 1),
+	fig := plots.Heatmap(cos, append(annotateSmall(len(labels), "%.2f"), plots.Signed(),
+		plots.Range(-1, 1),
 		plots.XTicks(labels...), plots.YTicks(labels...),
 		plots.Title("cosine similarity of embedding rows"), plots.ScaleLabel("cosine"))...)
 	if err := c.Figure("tf/embed-cosine", fig,
@@ -79,7 +81,8 @@ func embedRow(c *notebook.Cell) error {
 		return err
 	}
 	other, sim := nearestRow(cos, id)
-	c.Printf("the row most like %q's is %q's (cosine %.2f)\n", m.Vocab.Runes[id], m.Vocab.Runes[other], sim)
+	c.Printf("the row most like %q's is %q's (cosine %.2f)\n", m.Vocab.Runes[id],
+		m.Vocab.Runes[other], sim)
 	return nil
 }
 
@@ -104,8 +107,10 @@ func embedPositions(c *notebook.Cell) error {
 	for i := range posLabels {
 		posLabels[i] = fmt.Sprint(i)
 	}
-	if err := showTensor(c, "tf/pos_embed.W_pos", weight(m, "pos_embed.W_pos"), heat{Y: posLabels, Signed: true,
-		Title: "pos_embed.W_pos (n_ctx, d_model)", Scale: "weight", XLabel: "dimension", YLabel: "position", Caption: "One row per position of the window."}); err != nil {
+	if err := showTensor(c, "tf/pos_embed.W_pos", weight(m, "pos_embed.W_pos"),
+		heat{Y: posLabels, Signed: true,
+			Title: "pos_embed.W_pos (n_ctx, d_model)", Scale: "weight", XLabel: "dimension",
+			YLabel: "position", Caption: "One row per position of the window."}); err != nil {
 		return err
 	}
 	for _, name := range []string{"hook_embed", "hook_pos_embed", "blocks.0.hook_resid_pre"} {
@@ -113,7 +118,8 @@ func embedPositions(c *notebook.Cell) error {
 		if name == "hook_pos_embed" {
 			rows = posLabels[:len(v.Tokens)] // the rows of W_pos do not depend on the characters
 		}
-		if err := showTensor(c, "tf/"+name, tr.Get(name), heat{Y: rows, Signed: true, Title: name + " (pos, d_model)", XLabel: "dimension",
+		if err := showTensor(c, "tf/"+name, tr.Get(name), heat{Y: rows, Signed: true,
+			Title: name + " (pos, d_model)", XLabel: "dimension",
 			Caption: "The window " + quoted(string(v.Window)) + ", one row per position."}); err != nil {
 			return err
 		}
@@ -165,30 +171,29 @@ func embedDims(c *notebook.Cell) error {
 	}
 	n := len([]rune(text))
 	t := notebook.Table{Caption: "Same text, steps and seed; only d_model differs",
-		Header: []string{"d_model", "parameters", "final loss", "greedy text from the prompt", "matches the text for"}}
-	for _, m := range []*tfModel{{base, "tf/"}, {other, prefix}} {
-		gen := greedyText(m.M, prompt, n)
-		t.Rows = append(t.Rows, []string{fmt.Sprint(m.M.Config.DModel), fmt.Sprint(m.M.NumParams()),
-			fmt.Sprintf("%.4f", m.M.FinalLoss), quoted(clip(gen, 80)),
+		Header: []string{"d_model", "parameters", "final loss", "greedy text from the prompt",
+			"matches the text for"}}
+	for _, m := range []*tf.Model{base, other} {
+		gen := greedyText(m, prompt, n)
+		t.Rows = append(t.Rows, []string{fmt.Sprint(m.Config.DModel), fmt.Sprint(m.NumParams()),
+			fmt.Sprintf("%.4f", m.FinalLoss), quoted(clip(gen, 80)),
 			fmt.Sprintf("%d of %d characters", commonPrefix(gen, text), n)})
 	}
 	c.Table(t)
 	fig := plots.Lines([]plots.Series{
 		{Name: fmt.Sprintf("d_model %d", base.Config.DModel), Y: lossY(base)},
 		{Name: fmt.Sprintf("d_model %d", other.Config.DModel), Y: lossY(other)},
-	}, plots.LogY(), plots.Title("training loss"), plots.XLabel("Adam step"), plots.YLabel("cross-entropy"))
+	}, plots.LogY(), plots.Title("training loss"), plots.XLabel("Adam step"),
+		plots.YLabel("cross-entropy"))
 	if err := c.Figure("tf/embed-dims-loss", fig,
-		"Training loss per Adam step of the two models, log scale, one line per d_model.", ""); err != nil {
+		"Training loss per Adam step of the two models, log scale, one line per d_model.",
+		""); err != nil {
 		return err
 	}
-	return showTensor(c, prefix+"embed.W_E", weight(other, "embed.W_E"), heat{Y: vocabLabels(other.Vocab), Signed: true,
-		Title: prefix + "embed.W_E", Scale: "weight", XLabel: "dimension", Caption: fmt.Sprintf("The %d-number model's embedding table.", size)})
-}
-
-// tfModel is a trained model with the prefix of its tensor names.
-type tfModel struct {
-	M      *tf.Model
-	Prefix string
+	return showTensor(c, prefix+"embed.W_E", weight(other, "embed.W_E"),
+		heat{Y: vocabLabels(other.Vocab), Signed: true,
+			Title: prefix + "embed.W_E", Scale: "weight", XLabel: "dimension",
+			Caption: fmt.Sprintf("The %d-number model's embedding table.", size)})
 }
 
 // cosineRows returns the cosine similarity of every pair of rows of a

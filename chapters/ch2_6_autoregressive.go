@@ -26,7 +26,8 @@ var chapterAutoregressive = notebook.Chapter{
 	Sections: []notebook.Section{
 		{ID: "2.6-D5", Title: "D5: the loop, step by step", Run: generateLoop},
 		{ID: "2.6-D5-cache", Title: "D5: must everything be recomputed?", Run: kvCache},
-		{ID: "2.6-D5-text", Title: "D5: learning a text by heart, or learning its patterns?", Run: memoriseOrGeneralise},
+		{ID: "2.6-D5-text", Title: "D5: learning a text by heart, or learning its patterns?",
+			Run: memoriseOrGeneralise},
 	},
 }
 
@@ -58,7 +59,8 @@ func generateLoop(c *notebook.Cell) error {
 	c.Table(stepTable(m, prompt, steps, 40))
 	gen := m.Text(prompt, steps)
 	c.Printf("prompt %q -> %q\n", tfPrompt.Get(c), clip(gen, 200))
-	c.Printf("the first %d of its %d characters are the training text's\n", commonPrefix(gen, text), n)
+	c.Printf("the first %d of its %d characters are the training text's\n", commonPrefix(gen,
+		text), n)
 	if s := firstShift(m, prompt, steps); s >= 0 {
 		c.Printf("the window is full from step %d on; from step %d each step shifts it\n", s, s+1)
 	}
@@ -158,18 +160,22 @@ func memoriseOrGeneralise(c *notebook.Cell) error {
 	}
 	n := min(len([]rune(text)), 600)
 	t := notebook.Table{Caption: fmt.Sprintf("%d characters written from the prompt, against the training text (final loss %.4f)", n, m.FinalLoss),
-		Header: []string{"way of choosing", "start of the text written", "same start as the text", "longest verbatim copy", "words that are the text's"}}
+		Header: []string{"way of choosing", "start of the text written",
+			"same start as the text", "longest verbatim copy", "words that are the text's"}}
 	ways := []namedSampler{
 		{"greedy", tf.Sampler{}},
 		{fmt.Sprintf("temperature %g, top-%d", tfTemperature.Get(c), tfTopK.Get(c)),
-			tf.Sampler{Temperature: tfTemperature.Get(c), TopK: tfTopK.Get(c), Seed: uint64(tfSeed.Get(c))}},
+			tf.Sampler{Temperature: tfTemperature.Get(c), TopK: tfTopK.Get(c),
+				Seed: uint64(tfSeed.Get(c))}},
 	}
 	for _, w := range ways {
 		gen := m.Text(prompt, m.Generate(prompt, max(0, n-len(prompt)), w.S))
 		length, start := longestCopied(gen, text)
 		known, total := knownWords(gen, text)
-		t.Rows = append(t.Rows, []string{w.Name, quoted(clip(gen, 100)), fmt.Sprintf("%d characters", commonPrefix(gen, text)),
-			fmt.Sprintf("%d characters: %s", length, quoted(string([]rune(gen)[start:start+length]))),
+		t.Rows = append(t.Rows, []string{w.Name, quoted(clip(gen, 100)),
+			fmt.Sprintf("%d characters", commonPrefix(gen, text)),
+			fmt.Sprintf("%d characters: %s", length,
+				quoted(string([]rune(gen)[start:start+length]))),
 			fmt.Sprintf("%d of %d", known, total)})
 	}
 	c.Table(t)

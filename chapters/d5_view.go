@@ -444,3 +444,12 @@ func samplerTable(m *tf.Model, prompt []int, ways []namedSampler) notebook.Table
 	}
 	return t
 }
+
+// indexLabels returns "0", "1", ..., n labels.
+func indexLabels(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprint(i)
+	}
+	return out
+}
