@@ -60,28 +60,7 @@ func claimsInput(c *notebook.Cell) error {
 	if err != nil {
 		return err
 	}
-	first := m5.Vocab.Runes[0]
-	we := claimsWeight(m5, "embed.W_E").Shape
-	claimsShow(c, []claimRow{
-		{
-			Claim: "A pixel's number carries meaning (how much ink); a character's code is " +
-				"only a name.",
-			Where:   []string{"2.1-D4", "2.1-D5"},
-			Verdict: verdictShown,
-			Evidence: fmt.Sprintf("D5 reads %q (code point U+%04X) as token id 0: the code is discarded, "+
-				"and what the character means to the model is learned into row 0 of W_E",
-				first, first),
-		},
-		{
-			Claim: "D5 turns each character into a vector of 8 numbers (the seed's drawing " +
-				"shows 16).",
-			Where:   []string{"2.1b-D5"},
-			Verdict: claimsIf(we[1] == 8, verdictShown, verdictRefined),
-			Evidence: fmt.Sprintf("W_E is %d × %d: %d characters of vocabulary, %d numbers each "+
-				"(`tf.dmodel`)%s", we[0], we[1], we[0], we[1],
-				claimsWord(we[0] == 8 && we[1] != 8, "; the 8 is the size of the vocabulary, which is also the number of logits", "")),
-		},
-	})
+	claimsShow(c, claimsInputRows(m5))
 	return nil
 }
 
@@ -106,42 +85,7 @@ func claimsContext(c *notebook.Cell) error {
 		return err
 	}
 	change, sumErr := claimsPatternChange(m5, a, b)
-	k, f1, f2 := m4.Config.Kernel, m4.Config.Filters1, m4.Config.Filters2
-	claimsShow(c, []claimRow{
-		{
-			Claim: "The convolution's kernel brings in the neighbouring pixels, as an " +
-				"attention head brings in other tokens.",
-			Where:   []string{"2.2.1-D4", "2.2.1-D5"},
-			Verdict: claimsIf(change > 1e-3, verdictRefined, verdictShown),
-			Evidence: fmt.Sprintf("both mix other positions in; but conv1 reads a fixed %d×%d square with "+
-				"the same weights at all 784 pixels, while the weights of D5's last "+
-				"position changed by up to %.3f between two windows of the text", k, k, change),
-		},
-		{
-			Claim: "Attention decides which tokens are a token's neighbours in meaning, " +
-				"and how much each contributes.",
-			Where:   []string{"2.2.1-D5"},
-			Verdict: claimsIf(sumErr < 1e-5, verdictShown, verdictContradicted),
-			Evidence: fmt.Sprintf("each row of the pattern is a set of weights over the earlier positions "+
-				"that sums to 1 (largest error %.1g), computed from the tokens "+
-				"themselves", sumErr),
-		},
-		{
-			Claim:   "Layer 1's filters give each pixel a depth of meaning, as a token has dims.",
-			Where:   []string{"2.2.1-D4", "2.1b-D5"},
-			Verdict: verdictShown,
-			Evidence: fmt.Sprintf("after conv1 each pixel is a vector of %d numbers, after conv2 of %d; "+
-				"each D5 token is a vector of %d", f1, f2, m5.Config.DModel),
-		},
-		{
-			Claim:   "Each pixel of layer 2 is computed from 72 values: 8 dims of 9 pixels.",
-			Where:   []string{"2.3.1-D4"},
-			Verdict: claimsIf(rf.Conv2Inputs == 72, verdictShown, verdictRefined),
-			Evidence: fmt.Sprintf("one conv2 value reads %d×%d×%d = %d pool1 values (plus a bias); they "+
-				"cover a square of %d×%d image pixels",
-				k, k, f1, rf.Conv2Inputs, rf.Conv2Side, rf.Conv2Side),
-		},
-	})
+	claimsShow(c, claimsContextRows(m4.Config, m5, rf, change, sumErr))
 	return nil
 }
 
@@ -171,60 +115,16 @@ func claimsStoryline(c *notebook.Cell) error {
 	T := len(a)
 	last := fmt.Sprintf("blocks.%d.hook_resid_post", m5.Config.Layers-1)
 	kept := tr.Get(last).Shape[0]
-	pool1, pool2 := t4.Pool1.Shape[1]*t4.Pool1.Shape[2], t4.Pool2.Shape[1]*t4.Pool2.Shape[2]
+	pool1 := t4.Pool1.Shape[1] * t4.Pool1.Shape[2] // positions left after pool1
+	pool2 := t4.Pool2.Shape[1] * t4.Pool2.Shape[2]
 	lin, err := claimsAttentionLinearity(m5, a, b)
 	if err != nil {
 		return err
 	}
 	addErr := claimsResidualAddError(tr)
 	hidden := tr.Get("blocks.0.mlp.hook_post").Shape
-	claimsShow(c, []claimRow{
-		{
-			Claim: "2×2 pooling keeps a quarter of the pixels, as the transformer's " +
-				"storyline keeps a quarter of the tokens.",
-			Where:   []string{"2.2.3-D4", "2.2.3-D5"},
-			Verdict: claimsIf(kept == T, verdictContradicted, verdictShown),
-			Evidence: fmt.Sprintf("D4 keeps %d of 784 positions after pool1; D5 keeps all %d of %d "+
-				"positions through every block (its stream stays %d × %d)",
-				pool1, kept, T, kept, m5.Config.DModel),
-		},
-		{
-			Claim: "After layer 2 only a sixteenth of the positions are left, in both " +
-				"networks.",
-			Where:   []string{"2.3.3-D4", "2.3-D5"},
-			Verdict: claimsIf(kept == T, verdictContradicted, verdictShown),
-			Evidence: fmt.Sprintf("D4: %d of 784 after pool2; D5 never drops a position: a deeper block "+
-				"reads and writes all %d", pool2, T),
-		},
-		{
-			Claim: "Attention's softmax adds no non-linearity to the context computation, " +
-				"only to the choice of neighbours.",
-			Where:   []string{"2.2.3-D5", "2.2.1-D5"},
-			Verdict: claimsIf(lin.frozen < 1e-9 && lin.live > 1e-3, verdictRefined, verdictShown),
-			Evidence: fmt.Sprintf("with the pattern frozen, attention is exactly affine (midpoint error "+
-				"%.1g); with the pattern computed from the input, the midpoint error is "+
-				"%.1f%% of the output: choosing the neighbours is itself a non-linear "+
-				"function of the input", lin.frozen, 100*lin.live),
-		},
-		{
-			Claim: "The FFN detects features in its hidden layer and adds them to the " +
-				"token's dims.",
-			Where:   []string{"2.2.3-D5"},
-			Verdict: claimsIf(addErr == 0, verdictShown, verdictRefined),
-			Evidence: fmt.Sprintf("hidden layer %d × %d after GELU; the block's output equals its input "+
-				"plus the FFN's output exactly (largest difference %g)",
-				hidden[0], hidden[1], addErr),
-		},
-		{
-			Claim:   "D4 has no equivalent of the transformer's FFN until its classifier.",
-			Where:   []string{"2.2.3-D4", "2.4-D4"},
-			Verdict: verdictRefined,
-			Evidence: fmt.Sprintf("each convolution already mixes all %d input channels at every pixel "+
-				"and is followed by ReLU: a per-position weighted mix with a "+
-				"non-linearity, built into the context sharing rather than separate "+
-				"from it", m4.Config.Filters1),
-		},
-	})
+	claimsShow(c, claimsStorylineRows(m4.Config, m5,
+		pool1, pool2, kept, T, lin, addErr, hidden))
 	return nil
 }
 
@@ -253,41 +153,7 @@ func claimsLogits(c *notebook.Cell) error {
 	if err != nil {
 		return err
 	}
-	claimsShow(c, []claimRow{
-		{
-			Claim: "D4's classifier reads only 784 numbers (7×7×16), where a large " +
-				"transformer's last token has 12,288.",
-			Where:   []string{"2.4-D4", "0-GPT3-work"},
-			Verdict: claimsIf(flat == 784, verdictShown, verdictRefined),
-			Evidence: fmt.Sprintf("D4's fully connected layer reads %d values; GPT-3's d_model is %s",
-				flat, mechCount(int64(opcount.GPT3().DModel))),
-		},
-		{
-			Claim: "D5's unembedding turns the last token's 16 dims into 8 logits, one per " +
-				"vocabulary entry.",
-			Where:   []string{"2.4-D5"},
-			Verdict: claimsIf(wu[0] == 16 && wu[1] == 8, verdictShown, verdictRefined),
-			Evidence: fmt.Sprintf("W_U is %d × %d; the last position's row of logits has %d entries",
-				wu[0], wu[1], wu[1]),
-		},
-		{
-			Claim:   "Both networks pick the best logit as the label.",
-			Where:   []string{"2.5-D4", "2.5-D5"},
-			Verdict: verdictShown,
-			Evidence: fmt.Sprintf("D4's argmax is right on %.2f%% of the test digits; D5's greedy argmax "+
-				"is the right next character at %.1f%% of %d positions of its text",
-				100*acc4, 100*acc5, n5),
-		},
-		{
-			Claim: "The transformer is mainly a classifier: the predicted token is a " +
-				"classification.",
-			Where:   []string{"1-classifier", "2.5-D5"},
-			Verdict: verdictShown,
-			Evidence: fmt.Sprintf("its next-token step is a softmax over %d classes trained by "+
-				"cross-entropy: the same head and loss as D4's classifier of %d digits",
-				m5.Vocab.Size(), cnn.Classes),
-		},
-	})
+	claimsShow(c, claimsLogitsRows(m5, flat, wu, acc4, acc5, n5))
 	return nil
 }
 
@@ -314,13 +180,15 @@ func claimsLoop(c *notebook.Cell) error {
 	cached := m5.GenerateCached(prompt, n, tf.Sampler{})
 	diff := tf.MaxAbsLogitDiff(full, cached)
 	stale, staleChanged := claimsStale(m5, text)
-	savings := float64(m5.CachedMACs(m5.Config.Block)) / float64(m5.MACs(m5.Config.Block))
+	block := m5.Config.Block
+	savings := float64(m5.CachedMACs(block)) / float64(m5.MACs(block))
 
 	mc, err := trainChar(c, charConfig(c), text)
 	if err != nil {
 		return err
 	}
-	cnnText, _, err := mc.GenerateText(tfPrompt.Get(c), genLength(text, tfPrompt.Get(c)))
+	length := genLength(text, tfPrompt.Get(c))
+	cnnText, _, err := mc.GenerateText(tfPrompt.Get(c), length)
 	if err != nil {
 		return fmt.Errorf("tf.prompt: %w", err)
 	}
@@ -330,37 +198,10 @@ func claimsLoop(c *notebook.Cell) error {
 	}
 	steps := lifeRoll.Get(c)
 	exact := genExactSteps(genRollouts(ml, steps), steps)
-	writesBack := genMatch(cnnText, text) == "match" && len([]rune(cnnText)) == len([]rune(text))
+	writesBack := genMatch(cnnText, text) == "match" // the text's start, written back
 
-	claimsShow(c, []claimRow{
-		{
-			Claim: "The new token is appended to the running text, the window shifts once " +
-				"it is full, and the process repeats.",
-			Where:   []string{"2.6-D5"},
-			Verdict: verdictShown,
-			Evidence: fmt.Sprintf("after %d steps D5's window holds the last %d tokens (its window is %d)",
-				n, len(full[n-1].Window), m5.Config.Block),
-		},
-		{
-			Claim:   "After each new token everything must be recomputed from scratch.",
-			Where:   []string{"2.6-D5"},
-			Verdict: claimsIf(diff < 1e-4, verdictRefined, verdictShown),
-			Evidence: fmt.Sprintf("while the window fills, a key-value cache gives the same logits "+
-				"(largest difference %.1g) for %.0f%% of the work of a recompute at a "+
-				"full window; once the window slides every position moves, and reusing "+
-				"the old keys shifts the logits by up to %.3g, changing %d greedy "+
-				"choice(s)", diff, 100*savings, stale, staleChanged),
-		},
-		{
-			Claim: "A CNN could be turned into a generator by feeding its output back in " +
-				"as input.",
-			Where:   []string{"3-text-generate", "3-life-rollout"},
-			Verdict: claimsIf(writesBack && exact == steps, verdictShown, verdictRefined),
-			Evidence: fmt.Sprintf("the char-CNN writes %s back from the prompt (%s); the Life CNN matches "+
-				"the true rule on every test board for %d of %d generations",
-				notebook.Escape(claimsShort(cnnText)), claimsWord(writesBack, "exactly", "not exactly"), exact, steps),
-		},
-	})
+	claimsShow(c, claimsLoopRows(m5, n, len(full[n-1].Window), diff, savings,
+		stale, staleChanged, cnnText, writesBack, exact, steps))
 	return nil
 }
 
@@ -376,36 +217,7 @@ func claimsMachine(c *notebook.Cell) error {
 	same := mechHash(m4.Forward(img).Logits.Data) == mechHash(m4.Forward(img).Logits.Data)
 	gpt3 := opcount.Total(opcount.GPT3().Cached(opcount.GPT3().Ctx)).MACs
 	digit := opcount.Total(opcount.CNN(m4.Config)).MACs
-	z3, reed := mechRelays[0], mechRelays[1]
-	const year = 365.25 * 24 * 3600
-	plantHours := z3.joules(gpt3) / mechPlantWatts / 3600
-	claimsShow(c, []claimRow{
-		{
-			Claim:    "A model is a mechanism: clocked binary arithmetic, the same every time.",
-			Where:    []string{"0-bits"},
-			Verdict:  claimsIf(same, verdictShown, verdictContradicted),
-			Evidence: fmt.Sprintf("the same digit run twice gives bit-identical logits: %v", same),
-		},
-		{
-			Claim: "A large language model could run on relays; a token would take years " +
-				"and a large nuclear plant's output.",
-			Where:   []string{"0-relay"},
-			Verdict: claimsIf(z3.seconds(gpt3) > year, verdictRefined, verdictContradicted),
-			Evidence: fmt.Sprintf("one GPT-3 token is %s multiply-adds: %s on one Z3-like unit (%s on "+
-				"reed relays). The energy is fixed, %s on Z3-like relays: a 1 GW plant "+
-				"would supply it in %.0f hours, so the plant buys speed; it is not "+
-				"needed to finish",
-				mechCount(gpt3), mechDuration(z3.seconds(gpt3)), mechDuration(reed.seconds(gpt3)), mechEnergy(z3.joules(gpt3)), plantHours),
-		},
-		{
-			Claim:   "A transformer needs vast amounts of computation for each next token.",
-			Where:   []string{"0-GPT3-work", "0-D4-work"},
-			Verdict: verdictShown,
-			Evidence: fmt.Sprintf("%s multiply-adds per GPT-3 token against %s for one D4 digit: %s times "+
-				"as many",
-				mechCount(gpt3), mechCount(digit), mechRatio(float64(gpt3)/float64(digit))),
-		},
-	})
+	claimsShow(c, claimsMachineRows(same, digit, gpt3))
 	return nil
 }
 
@@ -439,7 +251,8 @@ func claimsTally(c *notebook.Cell) error {
 	c.Printf("%d claims tested: %d shown, %d refined, %d contradicted\n",
 		len(claimsShown), counts[verdictShown], counts[verdictRefined], counts[verdictContradicted])
 	if len(claimsMissing) > 0 {
-		c.Printf("sections not yet in the book (linked to their chapter instead): %s\n", strings.Join(claimsMissing, ", "))
+		c.Printf("sections not yet in the book (linked to their chapter instead): %s\n",
+			strings.Join(claimsMissing, ", "))
 	}
 	return nil
 }
@@ -854,4 +667,227 @@ func claimsNorm(a []float64) float64 {
 		m = math.Max(m, math.Abs(v))
 	}
 	return m
+}
+
+// claimsInputRows are the claims of claimsInput and the verdicts its measurements support.
+func claimsInputRows(m5 *tf.Model) []claimRow {
+	first := m5.Vocab.Runes[0]
+	we := claimsWeight(m5, "embed.W_E").Shape
+	return []claimRow{
+		{
+			Claim: "A pixel's number carries meaning (how much ink); a character's code is " +
+				"only a name.",
+			Where:   []string{"2.1-D4", "2.1-D5"},
+			Verdict: verdictShown,
+			Evidence: fmt.Sprintf("D5 reads %q (code point U+%04X) as token id 0: the code is discarded, "+
+				"and what the character means to the model is learned into row 0 of W_E",
+				first, first),
+		},
+		{
+			Claim: "D5 turns each character into a vector of 8 numbers (the seed's drawing " +
+				"shows 16).",
+			Where:   []string{"2.1b-D5"},
+			Verdict: claimsIf(we[1] == 8, verdictShown, verdictRefined),
+			Evidence: fmt.Sprintf("W_E is %d × %d: %d characters of vocabulary, %d numbers each "+
+				"(`tf.dmodel`)%s", we[0], we[1], we[0], we[1],
+				claimsWord(we[0] == 8 && we[1] != 8, "; the 8 is the size of the vocabulary, which is also the number of logits", "")),
+		},
+	}
+}
+
+// claimsContextRows are the claims of claimsContext and the verdicts its measurements support.
+func claimsContextRows(cfg4 cnn.Config, m5 *tf.Model, rf cnn.ReceptiveFields, change, sumErr float64) []claimRow {
+	k, f1, f2 := cfg4.Kernel, cfg4.Filters1, cfg4.Filters2
+	return []claimRow{
+		{
+			Claim: "The convolution's kernel brings in the neighbouring pixels, as an " +
+				"attention head brings in other tokens.",
+			Where:   []string{"2.2.1-D4", "2.2.1-D5"},
+			Verdict: claimsIf(change > 1e-3, verdictRefined, verdictShown),
+			Evidence: fmt.Sprintf("both mix other positions in; but conv1 reads a fixed %d×%d square with "+
+				"the same weights at all 784 pixels, while the weights of D5's last "+
+				"position changed by up to %.3f between two windows of the text", k, k, change),
+		},
+		{
+			Claim: "Attention decides which tokens are a token's neighbours in meaning, " +
+				"and how much each contributes.",
+			Where:   []string{"2.2.1-D5"},
+			Verdict: claimsIf(sumErr < 1e-5, verdictShown, verdictContradicted),
+			Evidence: fmt.Sprintf("each row of the pattern is a set of weights over the earlier positions "+
+				"that sums to 1 (largest error %.1g), computed from the tokens "+
+				"themselves", sumErr),
+		},
+		{
+			Claim:   "Layer 1's filters give each pixel a depth of meaning, as a token has dims.",
+			Where:   []string{"2.2.1-D4", "2.1b-D5"},
+			Verdict: verdictShown,
+			Evidence: fmt.Sprintf("after conv1 each pixel is a vector of %d numbers, after conv2 of %d; "+
+				"each D5 token is a vector of %d", f1, f2, m5.Config.DModel),
+		},
+		{
+			Claim:   "Each pixel of layer 2 is computed from 72 values: 8 dims of 9 pixels.",
+			Where:   []string{"2.3.1-D4"},
+			Verdict: claimsIf(rf.Conv2Inputs == 72, verdictShown, verdictRefined),
+			Evidence: fmt.Sprintf("one conv2 value reads %d×%d×%d = %d pool1 values (plus a bias); they "+
+				"cover a square of %d×%d image pixels",
+				k, k, f1, rf.Conv2Inputs, rf.Conv2Side, rf.Conv2Side),
+		},
+	}
+}
+
+// claimsStorylineRows are the claims of claimsStoryline and the verdicts its measurements support.
+func claimsStorylineRows(cfg4 cnn.Config, m5 *tf.Model, pool1, pool2, kept, T int, lin claimsLinearity, addErr float64, hidden []int) []claimRow {
+	return []claimRow{
+		{
+			Claim: "2×2 pooling keeps a quarter of the pixels, as the transformer's " +
+				"storyline keeps a quarter of the tokens.",
+			Where:   []string{"2.2.3-D4", "2.2.3-D5"},
+			Verdict: claimsIf(kept == T, verdictContradicted, verdictShown),
+			Evidence: fmt.Sprintf("D4 keeps %d of 784 positions after pool1; D5 keeps all %d of %d "+
+				"positions through every block (its stream stays %d × %d)",
+				pool1, kept, T, kept, m5.Config.DModel),
+		},
+		{
+			Claim: "After layer 2 only a sixteenth of the positions are left, in both " +
+				"networks.",
+			Where:   []string{"2.3.3-D4", "2.3-D5"},
+			Verdict: claimsIf(kept == T, verdictContradicted, verdictShown),
+			Evidence: fmt.Sprintf("D4: %d of 784 after pool2; D5 never drops a position: a deeper block "+
+				"reads and writes all %d", pool2, T),
+		},
+		{
+			Claim: "Attention's softmax adds no non-linearity to the context computation, " +
+				"only to the choice of neighbours.",
+			Where:   []string{"2.2.3-D5", "2.2.1-D5"},
+			Verdict: claimsIf(lin.frozen < 1e-9 && lin.live > 1e-3, verdictRefined, verdictShown),
+			Evidence: fmt.Sprintf("with the pattern frozen, attention is exactly affine (midpoint error "+
+				"%.1g); with the pattern computed from the input, the midpoint error is "+
+				"%.1f%% of the output: choosing the neighbours is itself a non-linear "+
+				"function of the input", lin.frozen, 100*lin.live),
+		},
+		{
+			Claim: "The FFN detects features in its hidden layer and adds them to the " +
+				"token's dims.",
+			Where:   []string{"2.2.3-D5"},
+			Verdict: claimsIf(addErr == 0, verdictShown, verdictRefined),
+			Evidence: fmt.Sprintf("hidden layer %d × %d after GELU; the block's output equals its input "+
+				"plus the FFN's output exactly (largest difference %g)",
+				hidden[0], hidden[1], addErr),
+		},
+		{
+			Claim:   "D4 has no equivalent of the transformer's FFN until its classifier.",
+			Where:   []string{"2.2.3-D4", "2.4-D4"},
+			Verdict: verdictRefined,
+			Evidence: fmt.Sprintf("each convolution already mixes all %d input channels at every pixel "+
+				"and is followed by ReLU: a per-position weighted mix with a "+
+				"non-linearity, built into the context sharing rather than separate "+
+				"from it", cfg4.Filters1),
+		},
+	}
+}
+
+// claimsLogitsRows are the claims of claimsLogits and the verdicts its measurements support.
+func claimsLogitsRows(m5 *tf.Model, flat int, wu []int, acc4, acc5 float64, n5 int) []claimRow {
+	return []claimRow{
+		{
+			Claim: "D4's classifier reads only 784 numbers (7×7×16), where a large " +
+				"transformer's last token has 12,288.",
+			Where:   []string{"2.4-D4", "0-GPT3-work"},
+			Verdict: claimsIf(flat == 784, verdictShown, verdictRefined),
+			Evidence: fmt.Sprintf("D4's fully connected layer reads %d values; GPT-3's d_model is %s",
+				flat, mechCount(int64(opcount.GPT3().DModel))),
+		},
+		{
+			Claim: "D5's unembedding turns the last token's 16 dims into 8 logits, one per " +
+				"vocabulary entry.",
+			Where:   []string{"2.4-D5"},
+			Verdict: claimsIf(wu[0] == 16 && wu[1] == 8, verdictShown, verdictRefined),
+			Evidence: fmt.Sprintf("W_U is %d × %d; the last position's row of logits has %d entries",
+				wu[0], wu[1], wu[1]),
+		},
+		{
+			Claim:   "Both networks pick the best logit as the label.",
+			Where:   []string{"2.5-D4", "2.5-D5"},
+			Verdict: verdictShown,
+			Evidence: fmt.Sprintf("D4's argmax is right on %.2f%% of the test digits; D5's greedy argmax "+
+				"is the right next character at %.1f%% of %d positions of its text",
+				100*acc4, 100*acc5, n5),
+		},
+		{
+			Claim: "The transformer is mainly a classifier: the predicted token is a " +
+				"classification.",
+			Where:   []string{"1-classifier", "2.5-D5"},
+			Verdict: verdictShown,
+			Evidence: fmt.Sprintf("its next-token step is a softmax over %d classes trained by "+
+				"cross-entropy: the same head and loss as D4's classifier of %d digits",
+				m5.Vocab.Size(), cnn.Classes),
+		},
+	}
+}
+
+// claimsLoopRows are the claims of claimsLoop and the verdicts its measurements support.
+func claimsLoopRows(m5 *tf.Model, n, window int, diff, savings, stale float64, staleChanged int, cnnText string, writesBack bool, exact, steps int) []claimRow {
+	return []claimRow{
+		{
+			Claim: "The new token is appended to the running text, the window shifts once " +
+				"it is full, and the process repeats.",
+			Where:   []string{"2.6-D5"},
+			Verdict: verdictShown,
+			Evidence: fmt.Sprintf("after %d steps D5's window holds the last %d tokens (its window is %d)",
+				n, window, m5.Config.Block),
+		},
+		{
+			Claim:   "After each new token everything must be recomputed from scratch.",
+			Where:   []string{"2.6-D5"},
+			Verdict: claimsIf(diff < 1e-4, verdictRefined, verdictShown),
+			Evidence: fmt.Sprintf("while the window fills, a key-value cache gives the same logits "+
+				"(largest difference %.1g) for %.0f%% of the work of a recompute at a "+
+				"full window; once the window slides every position moves, and reusing "+
+				"the old keys shifts the logits by up to %.3g, changing %d greedy "+
+				"choice(s)", diff, 100*savings, stale, staleChanged),
+		},
+		{
+			Claim: "A CNN could be turned into a generator by feeding its output back in " +
+				"as input.",
+			Where:   []string{"3-text-generate", "3-life-rollout"},
+			Verdict: claimsIf(writesBack && exact == steps, verdictShown, verdictRefined),
+			Evidence: fmt.Sprintf("the char-CNN writes %s back from the prompt (%s); the Life CNN matches "+
+				"the true rule on every test board for %d of %d generations",
+				notebook.Escape(claimsShort(cnnText)), claimsWord(writesBack, "exactly", "not exactly"), exact, steps),
+		},
+	}
+}
+
+// claimsMachineRows are the claims of claimsMachine and the verdicts its measurements support.
+func claimsMachineRows(same bool, digit, gpt3 int64) []claimRow {
+	z3, reed := mechRelays[0], mechRelays[1]
+	const year = 365.25 * 24 * 3600
+	plantHours := z3.joules(gpt3) / mechPlantWatts / 3600
+	return []claimRow{
+		{
+			Claim:    "A model is a mechanism: clocked binary arithmetic, the same every time.",
+			Where:    []string{"0-bits"},
+			Verdict:  claimsIf(same, verdictShown, verdictContradicted),
+			Evidence: fmt.Sprintf("the same digit run twice gives bit-identical logits: %v", same),
+		},
+		{
+			Claim: "A large language model could run on relays; a token would take years " +
+				"and a large nuclear plant's output.",
+			Where:   []string{"0-relay"},
+			Verdict: claimsIf(z3.seconds(gpt3) > year, verdictRefined, verdictContradicted),
+			Evidence: fmt.Sprintf("one GPT-3 token is %s multiply-adds: %s on one Z3-like unit (%s on "+
+				"reed relays). The energy is fixed, %s on Z3-like relays: a 1 GW plant "+
+				"would supply it in %.0f hours, so the plant buys speed; it is not "+
+				"needed to finish",
+				mechCount(gpt3), mechDuration(z3.seconds(gpt3)), mechDuration(reed.seconds(gpt3)), mechEnergy(z3.joules(gpt3)), plantHours),
+		},
+		{
+			Claim:   "A transformer needs vast amounts of computation for each next token.",
+			Where:   []string{"0-GPT3-work", "0-D4-work"},
+			Verdict: verdictShown,
+			Evidence: fmt.Sprintf("%s multiply-adds per GPT-3 token against %s for one D4 digit: %s times "+
+				"as many",
+				mechCount(gpt3), mechCount(digit), mechRatio(float64(gpt3)/float64(digit))),
+		},
+	}
 }
