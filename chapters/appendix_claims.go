@@ -198,7 +198,7 @@ func claimsLoop(c *notebook.Cell) error {
 	}
 	steps := lifeRoll.Get(c)
 	exact := genExactSteps(genRollouts(ml, steps), steps)
-	writesBack := genMatch(cnnText, text) == "match" // the text's start, written back
+	writesBack := genWritesBack(cnnText, text)
 
 	claimsShow(c, claimsLoopRows(m5, n, len(full[n-1].Window), diff, savings,
 		stale, staleChanged, cnnText, writesBack, exact, steps))

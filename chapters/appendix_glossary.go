@@ -85,7 +85,7 @@ func glossaryEntries(c4 cnn.Config, m5 *tf.Model) []glossaryEntry {
 		{"RELU, GELU", "activation functions: the non-linearities", "ReLU in D4, GELU in D5's FFN", []string{"2.2.3-D4", "2.2.3-D5"}},
 		{"pool", "max pooling, a downsampling", "2×2, twice: 28 → 14 → 7", []string{"2.2.3-D4", "2.3.3-D4"}},
 		{"layer (of a transformer)", "a transformer block: attention then MLP, each added to the stream",
-			fmt.Sprintf("D5 has %d", k5.Layers), []string{"2.0-D5", "2.3-D5"}},
+			fmt.Sprintf("D5 has %d; each is attention then an FFN", k5.Layers), []string{"2.0-D5", "2.3-D5"}},
 		{"FC classifier", "a fully connected (linear) layer: the classification head",
 			fmt.Sprintf("%d inputs → %d", c4.Filters2*49, cnn.Classes), []string{"2.4-D4"}},
 		{"W(unembed)", "the unembedding W_U, the language-model head",

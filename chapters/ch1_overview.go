@@ -92,7 +92,8 @@ func overviewRoles(c *notebook.Cell) error {
 // logits D4 gives the ten digits for test image 0, then the logits D5
 // gives each character of its vocabulary to follow the prompt
 // `tf.prompt`. In both the largest logit wins (highlighted); a softmax
-// turns the logits into probabilities without changing their order. Both
+// turns the logits into probabilities without changing their order (the
+// table under each chart). Both
 // networks were trained the same way, by cross-entropy against the right
 // class. What differs is what happens next: D4 stops, D5 appends its
 // answer and classifies again (chapter 2.6).
@@ -110,8 +111,8 @@ func overviewClassifier(c *notebook.Cell) error {
 		"D4: one logit per digit."); err != nil {
 		return err
 	}
-	c.Printf("D4: test image 0 (label %d) is classified as %d, probability %.3f\n",
-		data.Test.Labels[0], tr.Label, tr.Probs.Data[tr.Label])
+	c.Table(overviewSoftmaxTable("D4's softmax", digits, tr.Logits.Data, tr.Probs.Data))
+	c.Printf("D4: test image 0 (label %d) is classified as %d\n", data.Test.Labels[0], tr.Label)
 
 	m5, err := d5(c)
 	if err != nil {
@@ -131,6 +132,7 @@ func overviewClassifier(c *notebook.Cell) error {
 		"D5: one logit per character of the vocabulary."); err != nil {
 		return err
 	}
+	c.Table(overviewSoftmaxTable("D5's softmax", chars, step.Logits, step.Probs))
 	next := string(m5.Vocab.Runes[step.Token])
 	c.Markdownf("D5: the prompt %s is classified as followed by %s, probability %.3f.",
 		notebook.Escape(tfPrompt.Get(c)), notebook.Escape(next), step.Prob)
@@ -145,6 +147,19 @@ func overviewBars[F float32 | float64](title, axis string, classes []string, log
 	}
 	return plots.Bars(classes, values, plots.Title(fmt.Sprintf("%s (%d classes)", title, len(classes))),
 		plots.XLabel(axis), plots.YLabel("logit"), plots.Highlight(pick), plots.Annotate("%.1f"))
+}
+
+// overviewSoftmaxTable lists each class's logit and its softmax
+// probability.
+func overviewSoftmaxTable[F float32 | float64](caption string, classes []string, logits, probs []F) notebook.Table {
+	t := notebook.Table{Caption: caption, Header: append([]string{""}, classes...)}
+	lrow, prow := []string{"logit"}, []string{"probability"}
+	for i := range classes {
+		lrow = append(lrow, fmt.Sprintf("%.2f", logits[i]))
+		prow = append(prow, fmt.Sprintf("%.3g", probs[i]))
+	}
+	t.Rows = [][]string{lrow, prow}
+	return t
 }
 
 func overviewDigitLabels() []string {

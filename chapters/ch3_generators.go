@@ -106,7 +106,7 @@ func genTextGenerate(c *notebook.Cell) error {
 	}
 	c.Markdownf("char-CNN, greedy from the prompt: %s", notebook.Escape(cnnText))
 	c.Markdownf("D5, greedy from the prompt: %s", notebook.Escape(tfText))
-	c.Printf("against the training text: char-CNN %s, D5 %s\n",
+	c.Printf("the training text: the char-CNN %s, D5 %s\n",
 		genMatch(cnnText, text), genMatch(tfText, text))
 	c.Model("charcnn", map[string]any{
 		"params": mc.NumParams(), "final_loss": mc.FinalLoss, "greedy": cnnText,
@@ -157,8 +157,10 @@ func genLifeTrain(c *notebook.Cell) error {
 	c.Timing("life.seconds", ml.Seconds)
 	c.Printf("%d parameters, trained for %d Adam steps of %d random boards\n",
 		ml.NumParams(), len(ml.Losses), ml.Config.Batch)
-	c.Printf("%d of 512 neighbourhoods wrong; every answer at least %.3f from 0.5\n",
-		ml.Check.Wrong, ml.Check.Margin)
+	c.Printf("%d of the 512 neighbourhoods wrong\n", ml.Check.Wrong)
+	if ml.Check.Passed() {
+		c.Printf("every answer at least %.3f from the 0.5 threshold\n", ml.Check.Margin)
+	}
 	c.Measuredf("training took %.2f s\n", ml.Seconds)
 
 	fig := plots.Lines([]plots.Series{{Y: ml.Losses}}, plots.Title("Life CNN: training loss"),
@@ -308,13 +310,18 @@ func genLength(text, prompt string) int {
 	return min(max(len([]rune(text))-len([]rune(prompt)), 1), 300)
 }
 
-// genMatch says whether out is the start of text.
-func genMatch(out, text string) string {
+// genWritesBack reports whether out is the start of text.
+func genWritesBack(out, text string) bool {
 	o, t := []rune(out), []rune(text)
-	if len(o) <= len(t) && string(t[:len(o)]) == out {
-		return "match"
+	return len(o) <= len(t) && string(t[:len(o)]) == out
+}
+
+// genMatch says in words whether out is the start of text.
+func genMatch(out, text string) string {
+	if genWritesBack(out, text) {
+		return "writes it back"
 	}
-	return "differ"
+	return "departs from it"
 }
 
 // genRollout is one starting board run for some generations.
@@ -377,9 +384,9 @@ func genAlive(b []uint8) int {
 }
 
 // genExactHeatmap draws, per starting board, the fraction of generations
-// whose board matched the rule exactly, in at most 32 bins of equal width.
+// whose board matched the rule exactly, in at most 16 bins of equal width.
 func genExactHeatmap(rs []genRollout, steps int) *plots.Figure {
-	width := (steps + 31) / 32 // generations per bin
+	width := (steps + 15) / 16 // generations per bin
 	bins := (steps + width - 1) / width
 	grid := tensor.New(len(rs), bins)
 	names := make([]string, len(rs))
