@@ -214,7 +214,9 @@ func claimsMachine(c *notebook.Cell) error {
 		return err
 	}
 	img := data.Test.Image(0)
-	same := mechHash(m4.Forward(img).Logits.Data) == mechHash(m4.Forward(img).Logits.Data)
+	first := mechHash(m4.Forward(img).Logits.Data)
+	second := mechHash(m4.Forward(img).Logits.Data) // the same input again
+	same := first == second
 	gpt3 := opcount.Total(opcount.GPT3().Cached(opcount.GPT3().Ctx)).MACs
 	digit := opcount.Total(opcount.CNN(m4.Config)).MACs
 	claimsShow(c, claimsMachineRows(same, digit, gpt3))
