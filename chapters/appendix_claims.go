@@ -35,7 +35,7 @@ import (
 var chapterClaims = notebook.Chapter{
 	ID:    "claims",
 	Title: "What the runs say about the seed's claims",
-	Seed:  "the whole seed document",
+	Seed:  "TL;DR (the reasons I created this ZAI webpage)",
 	File:  "appendix_claims.go",
 	Intro: "chapterClaims",
 	Sections: []notebook.Section{

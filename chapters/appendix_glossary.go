@@ -22,7 +22,7 @@ import (
 var chapterGlossary = notebook.Chapter{
 	ID:    "glossary",
 	Title: "Glossary: the seed's words and the field's",
-	Seed:  "the whole seed document",
+	Seed:  "2 CNN/TF algorithms – details",
 	File:  "appendix_glossary.go",
 	Intro: "chapterGlossary",
 	Sections: []notebook.Section{
