@@ -120,7 +120,8 @@ func mechTokenWork(c *notebook.Cell) error {
 // d_model 12,288, an FFN four times as wide, a context of 2,048 tokens)
 // and GPT-2's vocabulary of 50,257 tokens, with the unembedding tied to
 // the embedding as in GPT-2. The count of parameters, made with the same
-// formula that reproduces D5's, lands on the published 175 billion.
+// formula that reproduces D5's (and GPT-2's published 124,439,808, in the
+// tests of package opcount), lands close to the published 175 billion.
 //
 // The token is generated the way production models do it, with a key-value
 // cache, at the end of a full context: it attends to 2,048 positions. Its
@@ -218,7 +219,10 @@ func mechMeasured(c *notebook.Cell) error {
 // same logits to the last bit, and so must a copy of the model decoded
 // from its stored bytes. The fingerprint shown is the SHA-256 of the
 // logits' float32 bytes; it depends only on the weights and the input,
-// so any build with the same parameters prints the same one.
+// so any build with the same parameters on the same kind of processor
+// prints the same one. (Go may fuse a multiply and an add into one
+// instruction on some processors, which rounds differently: the mechanism
+// is exact, but it is a particular mechanism.)
 func mechSameBits(c *notebook.Cell) error {
 	m4, data, err := d4(c)
 	if err != nil {

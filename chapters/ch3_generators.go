@@ -231,10 +231,10 @@ func genLifeFrames(c *notebook.Cell) error {
 // the live neighbours, and its centre weight mixes in the cell itself.
 // The table measures how close each learned kernel comes to that shape:
 // the spread of its eight outer weights against their mean (0 is a
-// perfect counter). Training found a few clean counters and a number of
-// mixed kernels; the 1×1 layers after them combine all of them into
-// alive or dead, and the check of all 512 neighbourhoods says the
-// combination is exactly the rule. This is the seed's phrase in miniature:
+// perfect counter). How many come out as clean counters depends on the
+// run (the line under the table counts them); the 1×1 layers after them
+// combine all the kernels into alive or dead, and the check of all 512
+// neighbourhoods says whether the combination is exactly the rule. This is the seed's phrase in miniature:
 // the convolution is generic machinery, and training has put an algorithm
 // into it, though not necessarily one laid out the way a person would
 // write it.
