@@ -40,8 +40,8 @@ func sameBits(t *testing.T, what string, got, want []float32) {
 // kernelShape is one random problem for the kernels.
 type kernelShape struct {
 	rows, cols, kh, kwc, n int
-	cRow, cPix, aRow, aPix  int
-	ldw, dRow, dPix         int
+	cRow, cPix, aRow, aPix int
+	ldw, dRow, dPix        int
 }
 
 func randomKernelShapes(rng *rand.Rand) []kernelShape {
