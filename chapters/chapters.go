@@ -25,10 +25,19 @@ func Params() *notebook.Params { return params }
 // All returns the chapters in reading order.
 func All() []*notebook.Chapter {
 	return []*notebook.Chapter{
+		&chapterMechanistic,
+		&chapterOverview,
+		&chapterDiagrams,
 		&chapterInput,
+		&chapterEmbed,
 		&chapterLayer1,
 		&chapterLayer2,
 		&chapterLogits,
 		&chapterLabel,
+		&chapterAutoregressive,
+		&chapterGenerators,
+		&chapterTraining,
+		&chapterClaims,
+		&chapterGlossary,
 	}
 }
