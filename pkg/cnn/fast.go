@@ -1,148 +1,128 @@
 package cnn
 
-// This file holds the training path of the convolution and linear layers:
-// the same maths as layers.go, arranged as matrix products. A convolution
-// becomes one product after im2col copies, for every output pixel, the
-// K*K*Cin inputs under the kernel into a column. The products are the three
-// kernels in gemm.go, where the time goes; tests hold every function here
-// equal to its reference in layers.go.
+import "fmt"
 
-// im2col unrolls in into col: row (ci, ky, kx) of col holds, for every
-// output pixel (y, x), the input in[ci, y+ky-pad, x+kx-pad], or zero where
-// that falls outside the image.
+// This file holds the training path's layers: the maths of layers.go on a
+// layout made for the kernels of kernels.go. An image is (H, W, C),
+// channels last, so a pixel's 8 or 16 channels fill one or two AVX2
+// registers, and a convolution's input carries a zero border of p = K/2
+// pixels, so that every output pixel reads a whole K x K window with no
+// test for the edge. Convolution weights are (K, K, Cin, Cout). ReLU and
+// max pooling are one pass, and that pass's backward also sums the
+// convolution's bias gradient. Tests hold every function here to its
+// reference in layers.go.
 //
-// col is (Cin*K*K, H*W), in is (Cin, H, W).
-func im2col[T float](col, in []T, s convShape) {
-	if len(col) != s.colSize() || len(in) != s.inSize() {
-		panic("cnn: im2col buffers do not match " + s.String())
-	}
-	pad, hw := s.pad(), s.pixels()
-	r := 0
-	for ci := range s.Cin {
-		for ky := range s.K {
-			for kx := range s.K {
-				row := col[r*hw : (r+1)*hw]
-				dy, dx := ky-pad, kx-pad
-				x0, x1 := max(0, -dx), min(s.W, s.W-dx) // output columns whose input column is inside
-				for y := range s.H {
-					dst := row[y*s.W : (y+1)*s.W]
-					iy := y + dy
-					if iy < 0 || iy >= s.H {
-						clear(dst)
-						continue
-					}
-					src := in[(ci*s.H+iy)*s.W : (ci*s.H+iy+1)*s.W]
-					clear(dst[:x0])
-					copy(dst[x0:x1], src[x0+dx:x1+dx])
-					clear(dst[x1:])
-				}
-				r++
-			}
-		}
-	}
+// Unlike the reference layers, these overwrite their input gradients
+// (dIn); weight and bias gradients are added, as there.
+
+// convForwardFast computes the same as conv2dForward.
+//
+// out is (H, W, Cout), inPad is (H+2p, W+2p, Cin) with a zero border,
+// w is (K, K, Cin, Cout), b is (Cout).
+func convForwardFast[T float](out, inPad, w, b []T, s convShape) {
+	wp := s.W + 2*s.pad()
+	checkLen(s, "out", len(out), s.H*s.W*s.Cout)
+	checkLen(s, "inPad", len(inPad), (s.H+2*s.pad())*wp*s.Cin)
+	checkLen(s, "w", len(w), s.wSize())
+	convTaps(out, s.W*s.Cout, s.Cout, inPad, wp*s.Cin, s.Cin, s.K, s.K*s.Cin, w, s.Cout, b, s.H, s.W, s.Cout)
 }
 
-// col2im is the adjoint of im2col: it adds every entry of dCol back into
-// the input position it was copied from.
+// convBackwardFast adds the weight gradient into dW and, if dIn is not
+// nil, writes the input gradient into dIn: the full correlation of the
+// output's gradient with the kernels turned by 180 degrees. The bias
+// gradient is reluPoolBackwardFast's, which writes dOutPad.
 //
-// dIn is (Cin, H, W), dCol is (Cin*K*K, H*W).
-func col2im[T float](dIn, dCol []T, s convShape) {
-	if len(dCol) != s.colSize() || len(dIn) != s.inSize() {
-		panic("cnn: col2im buffers do not match " + s.String())
-	}
-	pad, hw := s.pad(), s.pixels()
-	r := 0
-	for ci := range s.Cin {
-		for ky := range s.K {
-			for kx := range s.K {
-				row := dCol[r*hw : (r+1)*hw]
-				dy, dx := ky-pad, kx-pad
-				x0, x1 := max(0, -dx), min(s.W, s.W-dx)
-				for y := range s.H {
-					iy := y + dy
-					if iy < 0 || iy >= s.H || x0 >= x1 {
-						continue
-					}
-					src := row[y*s.W+x0 : y*s.W+x1]
-					off := (ci*s.H+iy)*s.W + x0 + dx
-					dst := dIn[off : off+len(src)]
-					for i, v := range src {
-						dst[i] += v
-					}
-				}
-				r++
-			}
-		}
-	}
-}
-
-// conv2dForwardFast computes the same as conv2dForward as the product
-// out = w × col + b, after im2col fills col; col is left holding the
-// unrolled input for conv2dBackwardFast.
-//
-// out is (Cout, H, W), in is (Cin, H, W), w is (Cout, Cin, K, K), b is (Cout),
-// col is (Cin*K*K, H*W).
-func conv2dForwardFast[T float](out, in, w, b, col []T, s convShape) {
-	s.check(len(out), len(in), len(w), len(b))
-	im2col(col, in, s)
-	hw := s.pixels()
-	for co := range s.Cout {
-		row := out[co*hw : (co+1)*hw]
-		for i := range row {
-			row[i] = b[co]
-		}
-	}
-	gemmNN(out, w, col, s.Cout, s.taps(), hw) // out (Cout, HW) += w (Cout, taps) × col (taps, HW)
-}
-
-// conv2dBackwardFast adds the same gradients as conv2dBackward. col must
-// hold im2col of the input, as conv2dForwardFast leaves it; dCol is
-// scratch. dIn and dCol may both be nil when no input gradient is needed.
-//
-// dIn is (Cin, H, W), dW and w are (Cout, Cin, K, K), dB is (Cout),
-// dOut is (Cout, H, W), col and dCol are (Cin*K*K, H*W).
-func conv2dBackwardFast[T float](dIn, dW, dB, dOut, w, col, dCol []T, s convShape) {
-	s.check(len(dOut), length(dIn), len(w), len(dB))
-	s.check(-1, -1, len(dW), -1)
-	if len(col) != s.colSize() {
-		panic("cnn: conv backward col does not match " + s.String())
-	}
-	hw := s.pixels()
-	for co := range s.Cout {
-		sum := T(0)
-		for _, g := range dOut[co*hw : (co+1)*hw] {
-			sum += g
-		}
-		dB[co] += sum
-	}
-	gemmNT(dW, dOut, col, s.Cout, hw, s.taps()) // dW (Cout, taps) += dOut (Cout, HW) × colᵀ
+// dIn is (H, W, Cin), dW is (K, K, Cin, Cout), dOutPad is (H+2p, W+2p, Cout)
+// with a zero border, inPad is (H+2p, W+2p, Cin), wFlip is (K, K, Cout, Cin)
+// with wFlip[ky, kx, co, ci] = w[K-1-ky, K-1-kx, ci, co], zeros holds at
+// least Cin zeros.
+func convBackwardFast[T float](dIn, dW, dOutPad, inPad, wFlip, zeros []T, s convShape) {
+	p := s.pad()
+	wp := s.W + 2*p
+	checkLen(s, "dW", len(dW), s.wSize())
+	checkLen(s, "dOutPad", len(dOutPad), (s.H+2*p)*wp*s.Cout)
+	checkLen(s, "inPad", len(inPad), (s.H+2*p)*wp*s.Cin)
+	inside := (p*wp + p) * s.Cout // dOut[0, 0] in dOutPad
+	convWeightGrad(dW, s.Cout, inPad, wp*s.Cin, s.Cin, s.K, s.K*s.Cin, dOutPad[inside:], wp*s.Cout, s.Cout, s.H, s.W, s.Cout)
 	if dIn == nil {
 		return
 	}
-	if len(dCol) != s.colSize() {
-		panic("cnn: conv backward dCol does not match " + s.String())
-	}
-	clear(dCol)
-	gemmTN(dCol, w, dOut, s.taps(), s.Cout, hw) // dCol (taps, HW) = wᵀ × dOut (Cout, HW)
-	col2im(dIn, dCol, s)
+	checkLen(s, "dIn", len(dIn), s.H*s.W*s.Cin)
+	checkLen(s, "wFlip", len(wFlip), s.wSize())
+	convTaps(dIn, s.W*s.Cin, s.Cin, dOutPad, wp*s.Cout, s.Cout, s.K, s.K*s.Cout, wFlip, s.Cin, zeros[:s.Cin], s.H, s.W, s.Cin)
 }
 
-// linearForwardFast computes the same as linearForward with the gemm
-// kernels. out is (Out), in is (In), w is (Out, In), b is (Out).
-func linearForwardFast[T float](out, in, w, b []T) {
-	checkLinear(len(out), len(in), len(w), len(b))
-	copy(out, b)
-	gemmNT(out, in, w, 1, len(in), len(out)) // out (1, Out) += in (1, In) × wᵀ
+// reluPoolForwardFast computes the same as reluForward followed by
+// maxPool2Forward, writing the pooled image into the inside of outPad and
+// in win which of each 2x2 block won (0..3, in row order), or -1 where the
+// ReLU let nothing through.
+//
+// outPad is (H/2+2pad, W/2+2pad, C), win is (H/2, W/2, C), in is (H, W, C);
+// H and W are even.
+func reluPoolForwardFast[T float](outPad []T, pad int, win []int32, in []T, c, h, w int) {
+	oh, ow := h/2, w/2
+	if h%2 != 0 || w%2 != 0 || len(in) != h*w*c || len(win) != oh*ow*c || len(outPad) != (oh+2*pad)*(ow+2*pad)*c {
+		panic(fmt.Sprintf("cnn: ReLU and pool of (%d, %d, %d) with in %d, win %d, outPad %d (border %d) values", h, w, c, len(in), len(win), len(outPad), pad))
+	}
+	row := (ow + 2*pad) * c
+	reluPool(outPad[pad*row+pad*c:], row, c, win, ow*c, c, in, w*c, c, oh, ow, c)
 }
 
-// linearBackwardFast adds the same gradients as linearBackward.
-// dIn and in are (In), dW and w are (Out, In), dB and dOut are (Out).
-func linearBackwardFast[T float](dIn, dW, dB, dOut, in, w []T) {
-	checkLinear(len(dOut), len(in), len(w), len(dB))
-	checkLinear(len(dOut), len(dIn), len(dW), len(dB))
-	for o, g := range dOut {
-		dB[o] += g
+// reluPoolBackwardFast computes the same as maxPool2Backward followed by
+// reluBackward into the inside of dInPad, which it overwrites, and adds
+// the sum over the pixels of that gradient into dB.
+//
+// dInPad is (H+2pad, W+2pad, C), dB is (C), dOut and win are (H/2, W/2, C).
+func reluPoolBackwardFast[T float](dInPad []T, pad int, dB, dOut []T, win []int32, c, h, w int) {
+	oh, ow := h/2, w/2
+	if h%2 != 0 || w%2 != 0 || len(dOut) != oh*ow*c || len(win) != len(dOut) || len(dB) != c || len(dInPad) != (h+2*pad)*(w+2*pad)*c {
+		panic(fmt.Sprintf("cnn: ReLU and pool backward of (%d, %d, %d) with dOut %d, win %d, dB %d, dInPad %d (border %d) values", h, w, c, len(dOut), len(win), len(dB), len(dInPad), pad))
 	}
-	gemmNN(dW, dOut, in, len(dOut), 1, len(in)) // dW (Out, In) += dOut (Out, 1) × in (1, In)
-	gemmNN(dIn, dOut, w, 1, len(dOut), len(in)) // dIn (1, In) += dOut (1, Out) × w (Out, In)
+	row := (w + 2*pad) * c
+	reluPoolBackward(dInPad[pad*row+pad*c:], row, c, dOut, ow*c, c, win, ow*c, c, dB, oh, ow, c)
+}
+
+// classesPad is Classes rounded up to whole AVX2 registers: the training
+// path's logits and classifier weights carry zeros in the columns past
+// Classes.
+const classesPad = 16
+
+// linearForwardFast computes linearForward for n images at once.
+//
+// out is (n, 16), x is (n, In), wT is (In, 16) (the weights transposed,
+// zero past column 10), b is (16).
+func linearForwardFast[T float](out, x, wT, b []T, n, in int) {
+	if len(out) != n*classesPad || len(x) != n*in || len(wT) != in*classesPad || len(b) != classesPad {
+		panic(fmt.Sprintf("cnn: classifier of %d images of %d inputs with out %d, x %d, wT %d, b %d values", n, in, len(out), len(x), len(wT), len(b)))
+	}
+	convTaps(out, 0, classesPad, x, 0, in, 1, in, wT, classesPad, b, 1, n, classesPad)
+}
+
+// linearBackwardFast adds the weight and bias gradients of n images into
+// dWT and dB and, if dX is not nil, writes the input gradients into dX.
+//
+// dX and x are (n, In), dWT is (In, 16), dB is (16), dOut is (n, 16) with
+// zeros past column 10, w is (10, In), zeros holds at least In zeros.
+func linearBackwardFast[T float](dX, dWT, dB, dOut, x, w, zeros []T, n, in int) {
+	if len(dOut) != n*classesPad || len(x) != n*in || len(dWT) != in*classesPad || len(dB) != classesPad || len(w) != Classes*in {
+		panic(fmt.Sprintf("cnn: classifier backward of %d images of %d inputs with dOut %d, x %d, dWT %d, dB %d, w %d values", n, in, len(dOut), len(x), len(dWT), len(dB), len(w)))
+	}
+	convWeightGrad(dWT, classesPad, x, 0, in, 1, in, dOut, 0, classesPad, 1, n, classesPad) // dWT += xᵀ × dOut
+	for i := range n {
+		for o, g := range dOut[i*classesPad:][:Classes] {
+			dB[o] += g
+		}
+	}
+	if dX != nil {
+		if len(dX) != n*in {
+			panic(fmt.Sprintf("cnn: classifier backward of %d images of %d inputs with dX %d values", n, in, len(dX)))
+		}
+		convTaps(dX, 0, in, dOut, 0, classesPad, 1, Classes, w, in, zeros[:in], 1, n, in) // dX = dOut × w
+	}
+}
+
+func checkLen(s convShape, name string, got, want int) {
+	if got != want {
+		panic(fmt.Sprintf("cnn: %v: %s has %d values, want %d", s, name, got, want))
+	}
 }

@@ -75,15 +75,19 @@ func TestConvGradients(t *testing.T) {
 			name := fmt.Sprintf("%v fast=%v", s, fast)
 			in, w, b := randoms(rng, s.inSize(), 1), randoms(rng, s.wSize(), 0.5), randoms(rng, s.Cout, 0.5)
 			r := randoms(rng, s.outSize(), 1) // dLoss/dOut
-			out, col, dCol := make([]float64, s.outSize()), make([]float64, s.colSize()), make([]float64, s.colSize())
+			out := make([]float64, s.outSize())
 			loss := func() float64 { conv2dForward(out, in, w, b, s); return dot(out, r) }
-			dIn, dW, dB := make([]float64, s.inSize()), make([]float64, s.wSize()), make([]float64, s.Cout)
 			if fast {
-				conv2dForwardFast(out, in, w, b, col, s)
-				conv2dBackwardFast(dIn, dW, dB, r, w, col, dCol, s)
-			} else {
-				conv2dBackward(dIn, dW, dB, r, in, w, s)
+				// The training path's bias gradient comes from its pooling
+				// (checked in TestNetGradient); here its loss is its own.
+				loss = func() float64 { out, _, _ = convFast(in, w, b, r, s); return dot(out, r) }
+				_, dIn, dW := convFast(in, w, b, r, s)
+				checkGradient(t, name+" dIn", in, dIn, loss)
+				checkGradient(t, name+" dW", w, dW, loss)
+				continue
 			}
+			dIn, dW, dB := make([]float64, s.inSize()), make([]float64, s.wSize()), make([]float64, s.Cout)
+			conv2dBackward(dIn, dW, dB, r, in, w, s)
 			checkGradient(t, name+" dIn", in, dIn, loss)
 			checkGradient(t, name+" dW", w, dW, loss)
 			checkGradient(t, name+" dB", b, dB, loss)
@@ -128,21 +132,15 @@ func TestMaxPoolGradient(t *testing.T) {
 func TestLinearGradients(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	const nIn, nOut = 9, 5
-	for _, fast := range []bool{false, true} {
-		in, w, b := randoms(rng, nIn, 1), randoms(rng, nIn*nOut, 0.5), randoms(rng, nOut, 0.5)
-		r := randoms(rng, nOut, 1)
-		out := make([]float64, nOut)
-		loss := func() float64 { linearForward(out, in, w, b); return dot(out, r) }
-		dIn, dW, dB := make([]float64, nIn), make([]float64, len(w)), make([]float64, nOut)
-		if fast {
-			linearBackwardFast(dIn, dW, dB, r, in, w)
-		} else {
-			linearBackward(dIn, dW, dB, r, in, w)
-		}
-		checkGradient(t, fmt.Sprintf("linear fast=%v dIn", fast), in, dIn, loss)
-		checkGradient(t, fmt.Sprintf("linear fast=%v dW", fast), w, dW, loss)
-		checkGradient(t, fmt.Sprintf("linear fast=%v dB", fast), b, dB, loss)
-	}
+	in, w, b := randoms(rng, nIn, 1), randoms(rng, nIn*nOut, 0.5), randoms(rng, nOut, 0.5)
+	r := randoms(rng, nOut, 1)
+	out := make([]float64, nOut)
+	loss := func() float64 { linearForward(out, in, w, b); return dot(out, r) }
+	dIn, dW, dB := make([]float64, nIn), make([]float64, len(w)), make([]float64, nOut)
+	linearBackward(dIn, dW, dB, r, in, w)
+	checkGradient(t, "linear dIn", in, dIn, loss)
+	checkGradient(t, "linear dW", w, dW, loss)
+	checkGradient(t, "linear dB", b, dB, loss)
 }
 
 func TestSoftmaxCrossEntropyGradient(t *testing.T) {
@@ -163,7 +161,8 @@ func TestSoftmaxCrossEntropyGradient(t *testing.T) {
 	}
 }
 
-// TestNetGradient checks the whole of D4, both paths, end to end: the
+// TestNetGradient checks the whole of D4, both paths (the training path's
+// Go loops, in float64), end to end: the
 // gradient of the mean loss of two images with respect to every
 // convolution parameter, every classifier bias and every 5th classifier
 // weight (all of them would take long and check the same loop).
@@ -185,14 +184,14 @@ func TestNetGradient(t *testing.T) {
 		sum := 0.0
 		for i, img := range images {
 			copy(x.input, img)
-			sum += forward(a, p, x, labels[i], false)
+			sum += forward(a, p, x, labels[i])
 		}
 		return sum / 2
 	}
 	// The inputs must keep clear of kinks and ties for the check to hold.
 	for _, img := range images {
 		copy(x.input, img)
-		forward(a, p, x, 0, false)
+		forward(a, p, x, 0)
 		if m := minAbs(x.conv1, x.conv2); m < 1e-5 {
 			t.Fatalf("a pre-activation is %.2g from the ReLU kink: choose another seed", m)
 		}
@@ -210,16 +209,16 @@ func TestNetGradient(t *testing.T) {
 			indices = append(indices, i)
 		}
 	}
-	for _, fast := range []bool{false, true} {
-		grad := make([]float64, len(flat))
-		g := split(a, grad)
-		for i, img := range images {
-			copy(x.input, img)
-			forward(a, p, x, labels[i], fast)
-			backward(a, p, g, x, d, labels[i], 0.5, fast)
-		}
-		checkGradientAt(t, fmt.Sprintf("D4 fast=%v parameters", fast), flat, grad, loss, indices)
+	grad := make([]float64, len(flat))
+	g := split(a, grad)
+	for i, img := range images {
+		copy(x.input, img)
+		forward(a, p, x, labels[i])
+		backward(a, p, g, x, d, labels[i], 0.5)
 	}
+	checkGradientAt(t, "D4 reference parameters", flat, grad, loss, indices)
+	_, fastGrad, _ := fastNet(a, p, append(images[0], images[1]...), labels)
+	checkGradientAt(t, "D4 training path parameters", flat, fastGrad, loss, indices)
 }
 
 // minAbs returns the smallest magnitude in the slices.

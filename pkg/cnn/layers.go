@@ -30,8 +30,6 @@ func (s convShape) inSize() int  { return s.Cin * s.H * s.W }
 func (s convShape) outSize() int { return s.Cout * s.H * s.W }
 func (s convShape) taps() int    { return s.Cin * s.K * s.K } // inputs per output value
 func (s convShape) wSize() int   { return s.Cout * s.taps() }
-func (s convShape) pixels() int  { return s.H * s.W }
-func (s convShape) colSize() int { return s.taps() * s.pixels() }
 func (s convShape) String() string {
 	return fmt.Sprintf("conv %dx%d, %d->%d channels, %dx%d pixels", s.K, s.K, s.Cin, s.Cout, s.H, s.W)
 }

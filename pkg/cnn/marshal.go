@@ -22,10 +22,11 @@ import (
 //	6 tensors in the order Conv1W, Conv1B, Conv2W, Conv2B, FCW, FCB: uint32 rank, rank uint32 dims, float32 values
 //	uint32 epochs, then per epoch: Epoch (int64), Loss, TestAccuracy (float64)
 //	Seconds, ImagesPerSecond (float64)
+//	SecondsTo98 (float64; from version 2 on)
 //	CRC-32 (IEEE) of everything before it
 const (
 	binaryMagic   = "tinynets D4 cnn\n"
-	binaryVersion = 1
+	binaryVersion = 2
 )
 
 // MarshalBinary encodes the model exactly, every float bit for bit.
@@ -57,12 +58,14 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	}
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(m.Seconds))
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(m.ImagesPerSecond))
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(m.SecondsTo98))
 	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b)), nil
 }
 
-// UnmarshalBinary decodes a model written by MarshalBinary. It returns an
-// error, and leaves m unchanged, if data is truncated, corrupt, of another
-// format version, or describes an invalid model.
+// UnmarshalBinary decodes a model written by MarshalBinary, or by the
+// version before (which has no SecondsTo98). It returns an error, and
+// leaves m unchanged, if data is truncated, corrupt, of another format
+// version, or describes an invalid model.
 func (m *Model) UnmarshalBinary(data []byte) error {
 	if len(data) < len(binaryMagic)+8 || string(data[:len(binaryMagic)]) != binaryMagic {
 		return errors.New("cnn: not a D4 model (bad magic)")
@@ -72,8 +75,9 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		return errors.New("cnn: D4 model data is corrupt or truncated (checksum mismatch)")
 	}
 	r := &reader{b: body[len(binaryMagic):]}
-	if v := r.u32(); v != binaryVersion {
-		return fmt.Errorf("cnn: D4 model format version %d, this code reads version %d", v, binaryVersion)
+	version := r.u32()
+	if version != 1 && version != binaryVersion {
+		return fmt.Errorf("cnn: D4 model format version %d, this code reads versions 1 and %d", version, binaryVersion)
 	}
 	var out Model
 	c := &out.Config
@@ -129,6 +133,9 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	}
 	out.Seconds = r.f64()
 	out.ImagesPerSecond = r.f64()
+	if version >= 2 {
+		out.SecondsTo98 = r.f64()
+	}
 	if r.err != nil {
 		return r.err
 	}
@@ -170,11 +177,12 @@ func (r *reader) int() int {
 	return int(v)
 }
 
-//go:embed *.go
+//go:embed *.go *.s
 var sources embed.FS
 
-// CodeVersion returns a SHA-256 digest, in hex, of this package's Go
-// sources (tests excluded): a cached model trained by other code is stale.
+// CodeVersion returns a SHA-256 digest, in hex, of this package's Go and
+// assembly sources (tests excluded): a cached model trained by other code
+// is stale.
 func CodeVersion() string { return codeVersion() }
 
 var codeVersion = sync.OnceValue(func() string {

@@ -22,7 +22,7 @@ func trainedModel() *Model {
 	m.Conv1B.Data[0] = float32(math.NaN()) // odd values survive too
 	m.Conv2B.Data[1] = float32(math.Copysign(0, -1))
 	m.History = []Epoch{{1, 0.5, 0.9}, {2, 0.25, 0.95}}
-	m.Seconds, m.ImagesPerSecond = 12.5, 4800.25
+	m.Seconds, m.ImagesPerSecond, m.SecondsTo98 = 12.5, 4800.25, 7.75
 	return m
 }
 
@@ -37,7 +37,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if back.Config != m.Config || fmt.Sprint(back.History) != fmt.Sprint(m.History) ||
-		back.Seconds != m.Seconds || back.ImagesPerSecond != m.ImagesPerSecond {
+		back.Seconds != m.Seconds || back.ImagesPerSecond != m.ImagesPerSecond || back.SecondsTo98 != m.SecondsTo98 {
 		t.Fatalf("round trip changed the model: %+v %+v", back.Config, back.History)
 	}
 	if !bytes.Equal(paramBytes(&back), paramBytes(m)) {
@@ -51,6 +51,25 @@ func TestMarshalRoundTrip(t *testing.T) {
 	again, _ := back.MarshalBinary()
 	if !bytes.Equal(again, data) {
 		t.Fatal("marshalling the decoded model gives other bytes")
+	}
+}
+
+// TestUnmarshalVersion1 reads the format before SecondsTo98: the same
+// bytes without it.
+func TestUnmarshalVersion1(t *testing.T) {
+	m := trainedModel()
+	data, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := append([]byte(nil), data[:len(data)-4-8]...)
+	binary.LittleEndian.PutUint32(old[len(binaryMagic):], 1)
+	var back Model
+	if err := back.UnmarshalBinary(resum(append(old, 0, 0, 0, 0))); err != nil {
+		t.Fatal(err)
+	}
+	if back.SecondsTo98 != 0 || back.Seconds != m.Seconds || !bytes.Equal(paramBytes(&back), paramBytes(m)) {
+		t.Fatalf("version 1 read as SecondsTo98 %v, Seconds %v", back.SecondsTo98, back.Seconds)
 	}
 }
 
@@ -109,7 +128,7 @@ func TestUnmarshalRejects(t *testing.T) {
 }
 
 // TestCodeVersion recomputes the digest from the files on disk: all of the
-// package's .go files but its tests.
+// package's .go and .s files but its tests.
 func TestCodeVersion(t *testing.T) {
 	entries, err := os.ReadDir(".")
 	if err != nil {
@@ -119,7 +138,7 @@ func TestCodeVersion(t *testing.T) {
 	files := 0
 	for _, e := range entries {
 		name := e.Name()
-		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+		if !(strings.HasSuffix(name, ".go") || strings.HasSuffix(name, ".s")) || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
 		data, err := os.ReadFile(name)

@@ -8,8 +8,9 @@
 // flattened in (C, H, W) order, so weights and activations load unchanged
 // there. Every layer is a forward and backward pair of plain functions
 // (layers.go), checked against finite differences and PyTorch; training
-// runs a faster arrangement of the same maths (fast.go, gemm.go) that the
-// tests hold equal to the readable one.
+// runs a faster arrangement of the same maths (fast.go, fastnet.go, with
+// the AVX2 kernels of kernels.go where the CPU has them) that the tests
+// hold equal to the readable one.
 package cnn
 
 import (
@@ -36,6 +37,7 @@ type Model struct {
 	History         []Epoch // one entry per training epoch
 	Seconds         float64 // wall time of Train, test evaluations included
 	ImagesPerSecond float64 // training images per second of wall time spent in training steps
+	SecondsTo98     float64 // wall time from the start of Train to the end of the first test evaluation (one per epoch) of at least 98% accuracy; 0 if none reached it
 }
 
 // Epoch records one pass over the training images.
@@ -123,30 +125,50 @@ type Trace struct {
 // model and returns every stage.
 // Forward panics if img does not hold 784 values.
 func (m *Model) Forward(img []float32) *Trace {
-	a := archOf(m.Config)
-	x := newActivations[float32](a)
-	if len(img) != len(x.input) {
+	if len(img) != Side*Side {
 		panic(fmt.Sprintf("cnn: Forward of %d pixels, want %dx%d", len(img), Side, Side))
 	}
-	copy(x.input, img)
-	forward(a, m.params(), x, 0, true)
+	a := archOf(m.Config)
+	k := newKernelParams[float32](a)
+	k.load(a, m.params())
+	w := newFastWork[float32](a)
+	w.setImage(a, 0, img)
+	forwardFast(a, k, w, 1)
 	c1, c2 := a.conv1(), a.conv2()
-	t := func(data []float32, shape ...int) *tensor.Tensor {
-		return tensor.FromSlice(append([]float32(nil), data...), shape...)
+	p := c1.pad()
+	// The training path's images are (H, W, C), pool1 with a border; the
+	// trace's are PyTorch's (C, H, W).
+	chw := func(hwc []float32, row, offset, c, h, w int) *tensor.Tensor {
+		t := tensor.New(c, h, w)
+		for y := range h {
+			for x := range w {
+				for ch := range c {
+					t.Data[(ch*h+y)*w+x] = hwc[offset+y*row+x*c+ch]
+				}
+			}
+		}
+		return t
 	}
-	return &Trace{
-		Input:   t(x.input, 1, Side, Side),
-		Conv1:   t(x.conv1, c1.Cout, c1.H, c1.W),
-		ReLU1:   t(x.relu1, c1.Cout, c1.H, c1.W),
-		Pool1:   t(x.pool1, c2.Cin, c2.H, c2.W),
-		Conv2:   t(x.conv2, c2.Cout, c2.H, c2.W),
-		ReLU2:   t(x.relu2, c2.Cout, c2.H, c2.W),
-		Pool2:   t(x.pool2, c2.Cout, c2.H/2, c2.W/2),
-		Flatten: t(x.pool2, a.flat()),
-		Logits:  t(x.logits, Classes),
-		Probs:   t(x.probs, Classes),
-		Label:   predicted(x.logits),
+	relu := func(t *tensor.Tensor) *tensor.Tensor {
+		r := tensor.New(t.Shape...)
+		reluForward(r.Data, t.Data)
+		return r
 	}
+	s2 := c2.W + 2*p
+	tr := &Trace{
+		Input:  tensor.FromSlice(append([]float32(nil), img...), 1, Side, Side),
+		Conv1:  chw(w.conv1, c1.W*c1.Cout, 0, c1.Cout, c1.H, c1.W),
+		Pool1:  chw(slot(w.in2, 0), s2*c2.Cin, (p*s2+p)*c2.Cin, c2.Cin, c2.H, c2.W),
+		Conv2:  chw(w.conv2, c2.W*c2.Cout, 0, c2.Cout, c2.H, c2.W),
+		Pool2:  chw(slot(w.x, 0), (c2.W/2)*c2.Cout, 0, c2.Cout, c2.H/2, c2.W/2),
+		Logits: tensor.FromSlice(append([]float32(nil), slot(w.logits, 0)[:Classes]...), Classes),
+	}
+	tr.ReLU1, tr.ReLU2 = relu(tr.Conv1), relu(tr.Conv2)
+	tr.Flatten = tensor.FromSlice(append([]float32(nil), tr.Pool2.Data...), a.flat())
+	tr.Probs = tensor.New(Classes)
+	softmaxCrossEntropyForward(tr.Probs.Data, tr.Logits.Data, 0)
+	tr.Label = predicted(tr.Logits.Data)
+	return tr
 }
 
 // Predict returns the predicted digit of every image of set.
@@ -154,27 +176,34 @@ func (m *Model) Forward(img []float32) *Trace {
 func (m *Model) Predict(set *mnist.Set) []int {
 	checkSet(set)
 	a := archOf(m.Config)
-	var work [numShards]*activations[float32]
+	k := newKernelParams[float32](a)
+	k.load(a, m.params())
+	var work [numShards]*fastWork[float32]
 	for i := range work {
-		work[i] = newActivations[float32](a)
+		work[i] = newFastWork[float32](a)
 	}
 	w := newWorkers()
 	defer w.close()
 	out := make([]int, set.N)
-	predictInto(out, a, m.params(), set, work, w)
+	predictInto(out, a, k, set, work, w)
 	return out
 }
 
 // predictInto fills out with the predictions for set, sharding the images
 // over work on the workers.
-func predictInto(out []int, a arch, p params[float32], set *mnist.Set, work [numShards]*activations[float32], w *workers) {
+func predictInto(out []int, a arch, k *kernelParams[float32], set *mnist.Set, work [numShards]*fastWork[float32], w *workers) {
 	w.run(func(s int) {
 		x := work[s]
 		lo, hi := shardRange(s, set.N)
-		for i := lo; i < hi; i++ {
-			copy(x.input, set.Image(i))
-			forward(a, p, x, 0, true)
-			out[i] = predicted(x.logits)
+		for at := lo; at < hi; at += chunkImages {
+			n := min(chunkImages, hi-at)
+			for i := range n {
+				x.setImage(a, i, set.Image(at+i))
+			}
+			forwardFast(a, k, x, n)
+			for i := range n {
+				out[at+i] = predicted(slot(x.logits, i)[:Classes])
+			}
 		}
 	})
 }

@@ -65,16 +65,14 @@ func split[T float](a arch, flat []T) params[T] {
 // all lists the views in their flat order.
 func (p params[T]) all() [6][]T { return [6][]T{p.conv1W, p.conv1B, p.conv2W, p.conv2B, p.fcW, p.fcB} }
 
-// activations holds one image's trip through D4, every buffer the backward
-// pass needs.
+// activations holds one image's trip through D4 on the reference path,
+// every buffer the backward pass needs.
 type activations[T float] struct {
 	input  []T     // (1, 28, 28)
-	col1   []T     // (K*K, 28*28) input unrolled by im2col
 	conv1  []T     // (F1, 28, 28) before ReLU
 	relu1  []T     // (F1, 28, 28)
 	pool1  []T     // (F1, 14, 14)
 	arg1   []int32 // (F1, 14, 14) index into relu1 of each kept max
-	col2   []T     // (F1*K*K, 14*14) pool1 unrolled
 	conv2  []T     // (F2, 14, 14) before ReLU
 	relu2  []T     // (F2, 14, 14)
 	pool2  []T     // (F2, 7, 7), flattened in (C, H, W) order it is the classifier's (F2*49) input
@@ -87,12 +85,10 @@ func newActivations[T float](a arch) *activations[T] {
 	c1, c2 := a.conv1(), a.conv2()
 	return &activations[T]{
 		input:  make([]T, c1.inSize()),
-		col1:   make([]T, c1.colSize()),
 		conv1:  make([]T, c1.outSize()),
 		relu1:  make([]T, c1.outSize()),
 		pool1:  make([]T, c2.inSize()),
 		arg1:   make([]int32, c2.inSize()),
-		col2:   make([]T, c2.colSize()),
 		conv2:  make([]T, c2.outSize()),
 		relu2:  make([]T, c2.outSize()),
 		pool2:  make([]T, a.flat()),
@@ -109,7 +105,6 @@ type deltas[T float] struct {
 	pool2  []T // (F2, 7, 7)
 	relu2  []T // (F2, 14, 14)
 	conv2  []T // (F2, 14, 14)
-	col2   []T // (F1*K*K, 14*14)
 	pool1  []T // (F1, 14, 14)
 	relu1  []T // (F1, 28, 28)
 	conv1  []T // (F1, 28, 28)
@@ -122,68 +117,43 @@ func newDeltas[T float](a arch) *deltas[T] {
 		pool2:  make([]T, a.flat()),
 		relu2:  make([]T, c2.outSize()),
 		conv2:  make([]T, c2.outSize()),
-		col2:   make([]T, c2.colSize()),
 		pool1:  make([]T, c2.inSize()),
 		relu1:  make([]T, c1.outSize()),
 		conv1:  make([]T, c1.outSize()),
 	}
 }
 
-// forward runs D4 on the image in x.input, filling every activation, and
-// returns the cross-entropy loss for label (pass any digit if the label is
-// unknown). fast selects the training path (im2col and gemm) over the
-// reference loops.
-func forward[T float](a arch, p params[T], x *activations[T], label int, fast bool) float64 {
+// forward runs D4 on the image in x.input with the reference layers,
+// filling every activation, and returns the cross-entropy loss for label
+// (pass any digit if the label is unknown). This is the readable path; the
+// training path (fastnet.go) is tested against it.
+func forward[T float](a arch, p params[T], x *activations[T], label int) float64 {
 	c1, c2 := a.conv1(), a.conv2()
-	if fast {
-		conv2dForwardFast(x.conv1, x.input, p.conv1W, p.conv1B, x.col1, c1)
-	} else {
-		conv2dForward(x.conv1, x.input, p.conv1W, p.conv1B, c1)
-	}
+	conv2dForward(x.conv1, x.input, p.conv1W, p.conv1B, c1)
 	reluForward(x.relu1, x.conv1)
 	maxPool2Forward(x.pool1, x.arg1, x.relu1, c1.Cout, c1.H, c1.W)
-	if fast {
-		conv2dForwardFast(x.conv2, x.pool1, p.conv2W, p.conv2B, x.col2, c2)
-	} else {
-		conv2dForward(x.conv2, x.pool1, p.conv2W, p.conv2B, c2)
-	}
+	conv2dForward(x.conv2, x.pool1, p.conv2W, p.conv2B, c2)
 	reluForward(x.relu2, x.conv2)
 	maxPool2Forward(x.pool2, x.arg2, x.relu2, c2.Cout, c2.H, c2.W)
-	if fast {
-		linearForwardFast(x.logits, x.pool2, p.fcW, p.fcB)
-	} else {
-		linearForward(x.logits, x.pool2, p.fcW, p.fcB)
-	}
+	linearForward(x.logits, x.pool2, p.fcW, p.fcB)
 	return softmaxCrossEntropyForward(x.probs, x.logits, label)
 }
 
 // backward adds into g the gradient of dLoss times the loss of the image
 // that forward last ran through x, layer by layer in reverse. d is scratch.
-func backward[T float](a arch, p, g params[T], x *activations[T], d *deltas[T], label int, dLoss T, fast bool) {
+func backward[T float](a arch, p, g params[T], x *activations[T], d *deltas[T], label int, dLoss T) {
 	c1, c2 := a.conv1(), a.conv2()
 	for _, buf := range [...][]T{d.logits, d.pool2, d.relu2, d.conv2, d.pool1, d.relu1, d.conv1} {
 		clear(buf)
 	}
 	softmaxCrossEntropyBackward(d.logits, x.probs, label, dLoss)
-	if fast {
-		linearBackwardFast(d.pool2, g.fcW, g.fcB, d.logits, x.pool2, p.fcW)
-	} else {
-		linearBackward(d.pool2, g.fcW, g.fcB, d.logits, x.pool2, p.fcW)
-	}
+	linearBackward(d.pool2, g.fcW, g.fcB, d.logits, x.pool2, p.fcW)
 	maxPool2Backward(d.relu2, d.pool2, x.arg2)
 	reluBackward(d.conv2, d.relu2, x.relu2)
-	if fast {
-		conv2dBackwardFast(d.pool1, g.conv2W, g.conv2B, d.conv2, p.conv2W, x.col2, d.col2, c2)
-	} else {
-		conv2dBackward(d.pool1, g.conv2W, g.conv2B, d.conv2, x.pool1, p.conv2W, c2)
-	}
+	conv2dBackward(d.pool1, g.conv2W, g.conv2B, d.conv2, x.pool1, p.conv2W, c2)
 	maxPool2Backward(d.relu1, d.pool1, x.arg1)
 	reluBackward(d.conv1, d.relu1, x.relu1)
-	if fast {
-		conv2dBackwardFast(nil, g.conv1W, g.conv1B, d.conv1, p.conv1W, x.col1, nil, c1)
-	} else {
-		conv2dBackward(nil, g.conv1W, g.conv1B, d.conv1, x.input, p.conv1W, c1)
-	}
+	conv2dBackward(nil, g.conv1W, g.conv1B, d.conv1, x.input, p.conv1W, c1)
 }
 
 // predicted returns the index of the largest logit (the first on a tie).

@@ -2,7 +2,6 @@ package cnn
 
 import (
 	"math"
-	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -41,34 +40,6 @@ func TestInitBounds(t *testing.T) {
 	if slices.Equal(New(other).FCW.Data, m.FCW.Data) {
 		t.Error("models of seeds 1 and 2 are equal")
 	}
-}
-
-// TestNetFastMatchesReference runs the default D4 on one image both ways.
-func TestNetFastMatchesReference(t *testing.T) {
-	a := archOf(DefaultConfig())
-	m := New(DefaultConfig())
-	p := m.params()
-	rng := rand.New(rand.NewPCG(7, 1))
-	img := make([]float32, Side*Side)
-	for i := range img {
-		img[i] = rng.Float32()
-	}
-	run := func(fast bool) (*activations[float32], []float32) {
-		x, d := newActivations[float32](a), newDeltas[float32](a)
-		copy(x.input, img)
-		forward(a, p, x, 4, fast)
-		grad := make([]float32, a.numParams())
-		backward(a, p, split(a, grad), x, d, 4, 1, fast)
-		return x, grad
-	}
-	ref, refGrad := run(false)
-	fast, fastGrad := run(true)
-	close32(t, "conv1", fast.conv1, ref.conv1)
-	close32(t, "pool1", fast.pool1, ref.pool1)
-	close32(t, "conv2", fast.conv2, ref.conv2)
-	close32(t, "pool2", fast.pool2, ref.pool2)
-	close32(t, "logits", fast.logits, ref.logits)
-	close32(t, "gradient", fastGrad, refGrad)
 }
 
 func TestForwardTrace(t *testing.T) {

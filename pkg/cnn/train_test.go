@@ -54,6 +54,30 @@ func TestTrainIndependentOfCores(t *testing.T) {
 	}
 }
 
+// TestTrainSameBitsWithoutAssembly trains with the AVX2 kernels and with
+// the Go loops: the two round and add alike, so the models must be the
+// same bits, and a book built on a CPU without AVX2 shows the same numbers.
+func TestTrainSameBitsWithoutAssembly(t *testing.T) {
+	needAsm(t)
+	train, test := mnistSets(t)
+	cfg := DefaultConfig()
+	cfg.TrainImages, cfg.Epochs, cfg.Batch = 300, 1, 50
+	var models [2][]byte
+	for i, asm := range []bool{true, false} {
+		old := useAsm
+		useAsm = asm
+		m, err := Train(cfg, train, test.Head(100), nil)
+		useAsm = old
+		if err != nil {
+			t.Fatal(err)
+		}
+		models[i] = paramBytes(m)
+	}
+	if !bytes.Equal(models[0], models[1]) {
+		t.Fatal("training with the assembly kernels and with the Go loops gave different parameters")
+	}
+}
+
 // paramBytes returns the bits of every parameter.
 func paramBytes(m *Model) []byte {
 	var b []byte
