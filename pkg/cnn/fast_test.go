@@ -239,8 +239,8 @@ func sameValues[T float](t *testing.T, what string, got, want []T) {
 // pool1, conv2, pool2 in (C, H, W) order and the logits, one image after
 // another.
 func fastNet[T float](a arch, p params[T], images []T, labels []int) (loss float64, grad []T, stages [5][]T) {
-	k := newKernelParams[T](a)
-	k.load(a, p)
+	pm := newParamMap(a)
+	k := kernelParamsOf(a, pm, p)
 	g := newKernelGrads[T](a)
 	w := newFastWork[T](a)
 	c1, c2 := a.conv1(), a.conv2()
@@ -271,7 +271,7 @@ func fastNet[T float](a arch, p params[T], images []T, labels []int) (loss float
 		stages[2] = append(stages[2], chwOf(w.conv2, c2.Cout, c2.H, c2.W, 0)...)
 	}
 	grad = make([]T, a.numParams())
-	g.storeTo(a, split(a, grad))
+	g.storeTo(pm, grad)
 	return loss / float64(n), grad, stages
 }
 

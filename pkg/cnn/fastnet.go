@@ -15,8 +15,10 @@ package cnn
 // chunkImages is how many images go through the classifier at once.
 const chunkImages = 8
 
-// kernelParams holds D4's parameters in the training path's layouts.
+// kernelParams holds D4's parameters in the training path's layouts, as
+// views into one flat buffer.
 type kernelParams[T float] struct {
+	flat       []T
 	conv1W     []T // (K, K, 1, F1)
 	conv1B     []T // (F1)
 	conv2W     []T // (K, K, F1, F2)
@@ -27,51 +29,38 @@ type kernelParams[T float] struct {
 	fcB        []T // (16), zero past 10
 }
 
-func newKernelParams[T float](a arch) *kernelParams[T] {
+func (a arch) kernelParamSizes() []int {
 	c1, c2 := a.conv1(), a.conv2()
-	return &kernelParams[T]{
-		conv1W: make([]T, c1.wSize()), conv1B: make([]T, c1.Cout),
-		conv2W: make([]T, c2.wSize()), conv2WFlip: make([]T, c2.wSize()), conv2B: make([]T, c2.Cout),
-		fcWT: make([]T, a.flat()*classesPad), fcW: make([]T, Classes*a.flat()), fcB: make([]T, classesPad),
-	}
+	return []int{c1.wSize(), c1.Cout, c2.wSize(), c2.wSize(), c2.Cout, a.flat() * classesPad, Classes * a.flat(), classesPad}
 }
 
-// fcIndex returns where input i of the classifier in PyTorch's (c, y, x)
-// order of pool2 sits in the training path's (y, x, c) order.
-func (a arch) fcIndex(i int) int {
-	const cells = (Side / 4) * (Side / 4)
-	return (i%cells)*a.F2 + i/cells
+func newKernelParams[T float](a arch) *kernelParams[T] {
+	k := new(kernelParams[T])
+	k.flat = views(a.kernelParamSizes(), &k.conv1W, &k.conv1B, &k.conv2W, &k.conv2WFlip, &k.conv2B, &k.fcWT, &k.fcW, &k.fcB)
+	return k
 }
 
-// load copies p into k, rearranged.
-func (k *kernelParams[T]) load(a arch, p params[T]) {
-	kk, f1, f2, flat := a.K, a.F1, a.F2, a.flat()
-	for f := range f1 {
-		for t := range kk * kk {
-			k.conv1W[t*f1+f] = p.conv1W[f*kk*kk+t]
+// kernelParamsOf returns p rearranged.
+func kernelParamsOf[T float](a arch, m *paramMap, p params[T]) *kernelParams[T] {
+	var flat []T
+	for _, v := range p.all() {
+		flat = append(flat, v...)
+	}
+	k := newKernelParams[T](a)
+	k.load(m, flat, 0, len(flat))
+	return k
+}
+
+// load copies the parameters flat[lo:hi] (in params order) to their
+// places in k.
+func (k *kernelParams[T]) load(m *paramMap, flat []T, lo, hi int) {
+	for j := lo; j < hi; j++ {
+		at := m.copies[j]
+		k.flat[at[0]] = flat[j]
+		if at[1] >= 0 {
+			k.flat[at[1]] = flat[j]
 		}
 	}
-	for co := range f2 {
-		for ci := range f1 {
-			for ky := range kk {
-				for kx := range kk {
-					v := p.conv2W[((co*f1+ci)*kk+ky)*kk+kx]
-					k.conv2W[((ky*kk+kx)*f1+ci)*f2+co] = v
-					k.conv2WFlip[(((kk-1-ky)*kk+kk-1-kx)*f2+co)*f1+ci] = v
-				}
-			}
-		}
-	}
-	for o := range Classes {
-		for i, v := range p.fcW[o*flat : (o+1)*flat] {
-			j := a.fcIndex(i)
-			k.fcWT[j*classesPad+o] = v
-			k.fcW[o*flat+j] = v
-		}
-	}
-	copy(k.conv1B, p.conv1B)
-	copy(k.conv2B, p.conv2B)
-	copy(k.fcB, p.fcB)
 }
 
 // kernelGrads is a gradient of D4's parameters in the training path's
@@ -86,44 +75,102 @@ type kernelGrads[T float] struct {
 	fcB    []T // (16)
 }
 
-func newKernelGrads[T float](a arch) *kernelGrads[T] {
+func (a arch) kernelGradSizes() []int {
 	c1, c2 := a.conv1(), a.conv2()
-	sizes := []int{c1.wSize(), c1.Cout, c2.wSize(), c2.Cout, a.flat() * classesPad, classesPad}
+	return []int{c1.wSize(), c1.Cout, c2.wSize(), c2.Cout, a.flat() * classesPad, classesPad}
+}
+
+func newKernelGrads[T float](a arch) *kernelGrads[T] {
+	g := new(kernelGrads[T])
+	g.flat = views(a.kernelGradSizes(), &g.conv1W, &g.conv1B, &g.conv2W, &g.conv2B, &g.fcWT, &g.fcB)
+	return g
+}
+
+// storeTo writes g into flat (params order).
+func (g *kernelGrads[T]) storeTo(m *paramMap, flat []T) {
+	for j, at := range m.grad[:len(flat)] {
+		flat[j] = g.flat[at]
+	}
+}
+
+// views allocates one buffer of the sizes added up and points each view
+// at its piece, in order.
+func views[T any](sizes []int, view ...*[]T) []T {
 	n := 0
 	for _, s := range sizes {
 		n += s
 	}
-	g := &kernelGrads[T]{flat: make([]T, n)}
-	rest := g.flat
-	for i, view := range []*[]T{&g.conv1W, &g.conv1B, &g.conv2W, &g.conv2B, &g.fcWT, &g.fcB} {
-		*view, rest = rest[:sizes[i]:sizes[i]], rest[sizes[i]:]
+	flat := make([]T, n)
+	rest := flat
+	for i, v := range view {
+		*v, rest = rest[:sizes[i]:sizes[i]], rest[sizes[i]:]
 	}
-	return g
+	return flat
 }
 
-// storeTo writes g into dst in PyTorch's layouts.
-func (g *kernelGrads[T]) storeTo(a arch, dst params[T]) {
+// fcIndex returns where input i of the classifier in PyTorch's (c, y, x)
+// order of pool2 sits in the training path's (y, x, c) order.
+func (a arch) fcIndex(i int) int {
+	const cells = (Side / 4) * (Side / 4)
+	return (i%cells)*a.F2 + i/cells
+}
+
+// paramMap says, for every parameter in params order, where its gradient
+// sits in kernelGrads.flat and where its one or two copies sit in
+// kernelParams.flat (the second -1 if there is one).
+type paramMap struct {
+	grad   []int32
+	copies [][2]int32
+}
+
+func newParamMap(a arch) *paramMap {
 	kk, f1, f2, flat := a.K, a.F1, a.F2, a.flat()
-	for f := range f1 {
+	m := &paramMap{grad: make([]int32, 0, a.numParams()), copies: make([][2]int32, 0, a.numParams())}
+	// Offsets of the views in the flat buffers.
+	offsets := func(sizes []int) []int {
+		at, out := 0, make([]int, len(sizes))
+		for i, s := range sizes {
+			out[i], at = at, at+s
+		}
+		return out
+	}
+	kp, kg := offsets(a.kernelParamSizes()), offsets(a.kernelGradSizes())
+	add := func(grad, copy0, copy1 int) {
+		m.grad = append(m.grad, int32(grad))
+		m.copies = append(m.copies, [2]int32{int32(copy0), int32(copy1)})
+	}
+	for f := range f1 { // conv1W (F1, 1, K, K)
 		for t := range kk * kk {
-			dst.conv1W[f*kk*kk+t] = g.conv1W[t*f1+f]
+			add(kg[0]+t*f1+f, kp[0]+t*f1+f, -1)
 		}
 	}
-	for co := range f2 {
+	for f := range f1 { // conv1B
+		add(kg[1]+f, kp[1]+f, -1)
+	}
+	for co := range f2 { // conv2W (F2, F1, K, K)
 		for ci := range f1 {
-			for t := range kk * kk {
-				dst.conv2W[(co*f1+ci)*kk*kk+t] = g.conv2W[(t*f1+ci)*f2+co]
+			for ky := range kk {
+				for kx := range kk {
+					at := ((ky*kk+kx)*f1+ci)*f2 + co
+					flip := (((kk-1-ky)*kk+kk-1-kx)*f2+co)*f1 + ci
+					add(kg[2]+at, kp[2]+at, kp[3]+flip)
+				}
 			}
 		}
 	}
-	for o := range Classes {
-		for i := range dst.fcW[o*flat : (o+1)*flat] {
-			dst.fcW[o*flat+i] = g.fcWT[a.fcIndex(i)*classesPad+o]
+	for f := range f2 { // conv2B
+		add(kg[3]+f, kp[4]+f, -1)
+	}
+	for o := range Classes { // fcW (10, F2*49)
+		for i := range flat {
+			j := a.fcIndex(i)
+			add(kg[4]+j*classesPad+o, kp[5]+j*classesPad+o, kp[6]+o*flat+j)
 		}
 	}
-	copy(dst.conv1B, g.conv1B)
-	copy(dst.conv2B, g.conv2B)
-	copy(dst.fcB, g.fcB[:Classes])
+	for o := range Classes { // fcB
+		add(kg[5]+o, kp[7]+o, -1)
+	}
+	return m
 }
 
 // fastWork holds a chunk's trip through D4 on the training path: what the

@@ -23,8 +23,21 @@ func TestDefaultConfigAccuracy(t *testing.T) {
 	for _, e := range m.History {
 		t.Logf("epoch %d: mean training loss %.4f, test accuracy %.4f", e.Epoch, e.Loss, e.TestAccuracy)
 	}
-	t.Logf("%.1f s, %.0f training images/s", m.Seconds, m.ImagesPerSecond)
+	t.Logf("%.1f s, %.0f training images/s, 98%% after %.1f s", m.Seconds, m.ImagesPerSecond, m.SecondsTo98)
+	if first := firstEpochAt(m.History, 0.98); first == 0 || !(m.SecondsTo98 > 0 && m.SecondsTo98 <= m.Seconds) {
+		t.Errorf("SecondsTo98 = %v of %v s; the history first reaches 98%% at epoch %d", m.SecondsTo98, m.Seconds, first)
+	}
 	if last := m.History[len(m.History)-1].TestAccuracy; last < 0.985 {
 		t.Fatalf("test accuracy %.4f after the last epoch, want at least 0.985", last)
 	}
+}
+
+// firstEpochAt returns the first epoch whose test accuracy reached acc, or 0.
+func firstEpochAt(h []Epoch, acc float64) int {
+	for _, e := range h {
+		if e.TestAccuracy >= acc {
+			return e.Epoch
+		}
+	}
+	return 0
 }

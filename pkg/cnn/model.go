@@ -129,8 +129,7 @@ func (m *Model) Forward(img []float32) *Trace {
 		panic(fmt.Sprintf("cnn: Forward of %d pixels, want %dx%d", len(img), Side, Side))
 	}
 	a := archOf(m.Config)
-	k := newKernelParams[float32](a)
-	k.load(a, m.params())
+	k := kernelParamsOf(a, newParamMap(a), m.params())
 	w := newFastWork[float32](a)
 	w.setImage(a, 0, img)
 	forwardFast(a, k, w, 1)
@@ -176,8 +175,7 @@ func (m *Model) Forward(img []float32) *Trace {
 func (m *Model) Predict(set *mnist.Set) []int {
 	checkSet(set)
 	a := archOf(m.Config)
-	k := newKernelParams[float32](a)
-	k.load(a, m.params())
+	k := kernelParamsOf(a, newParamMap(a), m.params())
 	var work [numShards]*fastWork[float32]
 	for i := range work {
 		work[i] = newFastWork[float32](a)

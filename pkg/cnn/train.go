@@ -94,15 +94,15 @@ type trainer struct {
 	flat   []float32              // every parameter, in params order
 	p      params[float32]        // views of flat
 	grad   []float32              // the batch's gradient, laid out as flat
-	g      params[float32]        // views of grad
 	k      *kernelParams[float32] // p rearranged for the kernels, after every step
-	kgrad  *kernelGrads[float32]  // the batch's gradient: the shards' gradients added in shard order
+	pmap   *paramMap              // where each parameter sits in k and in the shards' gradients
 	opt    *adam
 	shards [numShards]*shard
 	w      *workers
 	set    *mnist.Set
 	batch  []int     // indices into set of the current batch
 	job    func(int) // t.runShard, made once
+	update func(int) // t.updatePiece, made once
 }
 
 // shard is one piece of a batch: its own activations, scratch and
@@ -116,19 +116,20 @@ type shard struct {
 func newTrainer(m *Model, set *mnist.Set) *trainer {
 	a := archOf(m.Config)
 	t := &trainer{a: a, flat: make([]float32, a.numParams()), grad: make([]float32, a.numParams()), set: set}
-	t.p, t.g = split(a, t.flat), split(a, t.grad)
+	t.p = split(a, t.flat)
 	src := m.params().all()
 	for i, dst := range t.p.all() {
 		copy(dst, src[i])
 	}
-	t.k, t.kgrad = newKernelParams[float32](a), newKernelGrads[float32](a)
-	t.k.load(a, t.p)
+	t.pmap = newParamMap(a)
+	t.k = newKernelParams[float32](a)
+	t.k.load(t.pmap, t.flat, 0, len(t.flat))
 	t.opt = newAdam(len(t.flat))
 	for s := range t.shards {
 		t.shards[s] = &shard{work: newFastWork[float32](a), grad: newKernelGrads[float32](a)}
 	}
 	t.w = newWorkers()
-	t.job = t.runShard
+	t.job, t.update = t.runShard, t.updatePiece
 	return t
 }
 
@@ -158,19 +159,31 @@ func (t *trainer) evalWork() [numShards]*fastWork[float32] {
 func (t *trainer) step(batch []int, lr float64) float64 {
 	t.batch = batch
 	t.w.run(t.job)
-	sum := t.kgrad.flat
-	copy(sum, t.shards[0].grad.flat)
-	loss := t.shards[0].loss
-	for _, sh := range t.shards[1:] {
-		for i, g := range sh.grad.flat[:len(sum)] {
-			sum[i] += g
-		}
+	loss := 0.0
+	for _, sh := range t.shards {
 		loss += sh.loss
 	}
-	t.kgrad.storeTo(t.a, t.g)
-	t.opt.step(t.flat, t.grad, lr)
-	t.k.load(t.a, t.p)
+	t.opt.begin(lr)
+	t.w.run(t.update)
 	return loss
+}
+
+// updatePiece finishes the step for piece s of the parameters (in params
+// order; the pieces are the shards' ranges of the parameter count): each
+// one's gradient, the shards' added in shard order, its Adam step, and its
+// copies for the kernels. A parameter's gradient, update and copies touch
+// only its own entries, so the pieces run at once.
+func (t *trainer) updatePiece(s int) {
+	lo, hi := shardRange(s, len(t.flat))
+	for j, at := range t.pmap.grad[lo:hi] {
+		g := t.shards[0].grad.flat[at]
+		for _, sh := range t.shards[1:] {
+			g += sh.grad.flat[at]
+		}
+		t.grad[lo+j] = g
+	}
+	t.opt.update(t.flat, t.grad, lo, hi)
+	t.k.load(t.pmap, t.flat, lo, hi)
 }
 
 // runShard runs forward and backward for shard s of the current batch,
