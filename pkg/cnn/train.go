@@ -175,12 +175,17 @@ func (t *trainer) step(batch []int, lr float64) float64 {
 // only its own entries, so the pieces run at once.
 func (t *trainer) updatePiece(s int) {
 	lo, hi := shardRange(s, len(t.flat))
+	var shards [numShards][]float32
+	for i, sh := range t.shards {
+		shards[i] = sh.grad.flat
+	}
+	grad := t.grad[lo:hi]
 	for j, at := range t.pmap.grad[lo:hi] {
-		g := t.shards[0].grad.flat[at]
-		for _, sh := range t.shards[1:] {
-			g += sh.grad.flat[at]
+		g := shards[0][at]
+		for _, sg := range shards[1:] {
+			g += sg[at]
 		}
-		t.grad[lo+j] = g
+		grad[j] = g
 	}
 	t.opt.update(t.flat, t.grad, lo, hi)
 	t.k.load(t.pmap, t.flat, lo, hi)
