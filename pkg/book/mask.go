@@ -98,7 +98,8 @@ func indexOpenTag(s, open string) int {
 	}
 }
 
-// MaskJSON returns doc, indented, with every "seconds" field and every
+// MaskJSON returns doc, indented, with every "seconds" field, every field
+// whose name starts with "seconds_" (such as "seconds_to_98") and every
 // "timings" object removed.
 func MaskJSON(doc []byte) ([]byte, error) {
 	var v any
@@ -109,8 +110,11 @@ func MaskJSON(doc []byte) ([]byte, error) {
 	walk = func(v any) {
 		switch v := v.(type) {
 		case map[string]any:
-			delete(v, "seconds")
-			delete(v, "timings")
+			for k := range v {
+				if k == "seconds" || k == "timings" || strings.HasPrefix(k, "seconds_") {
+					delete(v, k)
+				}
+			}
 			for _, c := range v {
 				walk(c)
 			}

@@ -23,8 +23,8 @@ func TestMaskHTML(t *testing.T) {
 }
 
 func TestMaskJSON(t *testing.T) {
-	a := `{"chapters": [{"id": "2.1", "seconds": 1.5, "sections": [{"id": "x", "seconds": 0.2}]}], "timings": {"cnn": 3}, "models": {"cnn": {"accuracy": 0.98}}}`
-	b := `{"chapters": [{"id": "2.1", "seconds": 9.5, "sections": [{"id": "x", "seconds": 4}]}], "timings": {"cnn": 7}, "models": {"cnn": {"accuracy": 0.98}}}`
+	a := `{"chapters": [{"id": "2.1", "seconds": 1.5, "sections": [{"id": "x", "seconds": 0.2}]}], "timings": {"cnn": 3}, "models": {"cnn": {"accuracy": 0.98, "seconds_to_98": 2.5}}}`
+	b := `{"chapters": [{"id": "2.1", "seconds": 9.5, "sections": [{"id": "x", "seconds": 4}]}], "timings": {"cnn": 7}, "models": {"cnn": {"accuracy": 0.98, "seconds_to_98": 3.1}}}`
 	c := strings.Replace(b, "0.98", "0.97", 1)
 	ma, err := MaskJSON([]byte(a))
 	if err != nil {
