@@ -2,13 +2,11 @@ package charcnn
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"math"
-	"os"
 	"slices"
 	"strings"
 	"testing"
+	"tinynets/pkg/srchash"
 )
 
 // TestHelloWorld is the package's promise: trained with the defaults on
@@ -249,27 +247,12 @@ func TestMarshalRoundTrip(t *testing.T) {
 
 // TestCodeVersion recomputes the hash from the files on disk.
 func TestCodeVersion(t *testing.T) {
-	entries, err := os.ReadDir(".")
+	want, files, err := srchash.OnDisk(".", ".go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := sha256.New()
-	n := 0
-	for _, e := range entries {
-		name := e.Name()
-		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Write([]byte(name + "\x00"))
-		h.Write(append(data, 0))
-		n++
-	}
-	if want := hex.EncodeToString(h.Sum(nil)); CodeVersion() != want {
-		t.Fatalf("CodeVersion() = %s, want %s over %d files", CodeVersion(), want, n)
+	if got := CodeVersion(); got != want || files < 3 {
+		t.Fatalf("CodeVersion() = %s, but the %d source files on disk hash to %s", got, files, want)
 	}
 }
 

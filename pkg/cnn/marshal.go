@@ -1,17 +1,15 @@
 package cnn
 
 import (
-	"crypto/sha256"
 	"embed"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"math"
-	"strings"
 	"sync"
 
+	"tinynets/pkg/srchash"
 	"tinynets/pkg/tensor"
 )
 
@@ -185,22 +183,4 @@ var sources embed.FS
 // is stale.
 func CodeVersion() string { return codeVersion() }
 
-var codeVersion = sync.OnceValue(func() string {
-	h := sha256.New()
-	entries, err := sources.ReadDir(".")
-	if err != nil {
-		panic("cnn: reading embedded sources: " + err.Error())
-	}
-	for _, e := range entries { // sorted by name
-		if strings.HasSuffix(e.Name(), "_test.go") {
-			continue
-		}
-		data, err := sources.ReadFile(e.Name())
-		if err != nil {
-			panic("cnn: reading embedded sources: " + err.Error())
-		}
-		fmt.Fprintf(h, "%s %d\n", e.Name(), len(data))
-		h.Write(data)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-})
+var codeVersion = sync.OnceValue(func() string { return srchash.Of(sources) })

@@ -2,15 +2,13 @@ package cnn
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"hash/crc32"
 	"math"
-	"os"
 	"strings"
 	"testing"
+	"tinynets/pkg/srchash"
 )
 
 // trainedModel returns a small model with a history, made without
@@ -130,26 +128,11 @@ func TestUnmarshalRejects(t *testing.T) {
 // TestCodeVersion recomputes the digest from the files on disk: all of the
 // package's .go and .s files but its tests.
 func TestCodeVersion(t *testing.T) {
-	entries, err := os.ReadDir(".")
+	want, files, err := srchash.OnDisk(".", ".go", ".s")
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := sha256.New()
-	files := 0
-	for _, e := range entries {
-		name := e.Name()
-		if !(strings.HasSuffix(name, ".go") || strings.HasSuffix(name, ".s")) || strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintf(h, "%s %d\n", name, len(data))
-		h.Write(data)
-		files++
-	}
-	if want := hex.EncodeToString(h.Sum(nil)); CodeVersion() != want || files < 5 {
-		t.Fatalf("CodeVersion() = %s, the %d source files hash to %s", CodeVersion(), files, want)
+	if got := CodeVersion(); got != want || files < 5 {
+		t.Fatalf("CodeVersion() = %s, but the %d source files on disk hash to %s", got, files, want)
 	}
 }
