@@ -15,7 +15,7 @@ import (
 type Sampler struct {
 	Temperature float64 // tf.temperature: 0 for greedy, else > 0
 	TopK        int     // tf.topk: 0 for all tokens, else how many to keep
-	Seed        uint64  // tf.sampleseed
+	Seed        uint64  // seeds the sampling (the book passes tf.seed)
 }
 
 // Validate returns an error naming tf.temperature or tf.topk if it is
