@@ -36,17 +36,7 @@ func TestFullDiskLeavesTheBookAsItWas(t *testing.T) {
 }
 
 func fullDisk(t *testing.T, bin, kib string, inCache bool) {
-	parent := t.TempDir()
-	out := filepath.Join(parent, "output")
-	old := map[string]string{"book.json": `{"chapters": []}`, "index.html": "the previous book"}
-	if err := os.Mkdir(out, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, data := range old {
-		if err := os.WriteFile(filepath.Join(out, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	parent, out := previousBook(t)
 	cmd := exec.Command("bash", "-c", `trap '' XFSZ; ulimit -f "$2"; exec "$0" -o "$1"`, bin, out, kib)
 	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir())
 	var stderr strings.Builder
@@ -63,25 +53,5 @@ func fullDisk(t *testing.T, bin, kib string, inCache bool) {
 		t.Errorf("with a %s KiB limit, want the write that fails in the cache: %v, got: %v\n%s",
 			kib, inCache, cacheFailed, stderr.String())
 	}
-	entries, err := os.ReadDir(parent)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if e.Name() != "output" {
-			t.Errorf("left beside the book: %s", e.Name())
-		}
-	}
-	files, err := os.ReadDir(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) != len(old) {
-		t.Errorf("the book holds %d files, want %d", len(files), len(old))
-	}
-	for name, want := range old {
-		if got, err := os.ReadFile(filepath.Join(out, name)); err != nil || string(got) != want {
-			t.Errorf("%s is %q (%v), want %q", name, got, err, want)
-		}
-	}
+	checkPreviousBook(t, parent, out)
 }

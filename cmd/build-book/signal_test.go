@@ -24,17 +24,7 @@ func TestSignalsLeaveTheBookAsItWas(t *testing.T) {
 	}
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGKILL} {
 		t.Run(sig.String(), func(t *testing.T) {
-			parent := t.TempDir()
-			out := filepath.Join(parent, "output")
-			old := map[string]string{"book.json": `{"chapters": []}`, "index.html": "the previous book"}
-			if err := os.Mkdir(out, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			for name, data := range old {
-				if err := os.WriteFile(filepath.Join(out, name), []byte(data), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			parent, out := previousBook(t)
 			cmd := exec.Command(bin, "-o", out)
 			cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir())
 			var stderr strings.Builder
@@ -79,27 +69,55 @@ func TestSignalsLeaveTheBookAsItWas(t *testing.T) {
 					t.Errorf("stderr does not say it was interrupted:\n%s", stderr.String())
 				}
 			}
-			entries, err := os.ReadDir(parent)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range entries {
-				if e.Name() != "output" {
-					t.Errorf("left beside the book: %s", e.Name())
-				}
-			}
-			files, err := os.ReadDir(out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(files) != len(old) {
-				t.Errorf("the book holds %d files, want %d", len(files), len(old))
-			}
-			for name, want := range old {
-				if got, err := os.ReadFile(filepath.Join(out, name)); err != nil || string(got) != want {
-					t.Errorf("%s is %q (%v), want %q", name, got, err, want)
-				}
-			}
+			checkPreviousBook(t, parent, out)
 		})
+	}
+}
+
+// previousBookFiles is a tiny stand-in for the book a failed build must
+// leave alone.
+var previousBookFiles = map[string]string{"book.json": `{"chapters": []}`, "index.html": "the previous book"}
+
+// previousBook makes a folder holding only a previous book, "output", and
+// returns the folder and the book's path.
+func previousBook(t *testing.T) (parent, out string) {
+	t.Helper()
+	parent = t.TempDir()
+	out = filepath.Join(parent, "output")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range previousBookFiles {
+		if err := os.WriteFile(filepath.Join(out, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return parent, out
+}
+
+// checkPreviousBook fails t unless out still holds exactly the previous
+// book and nothing (no staging folder) was left beside it in parent.
+func checkPreviousBook(t *testing.T, parent, out string) {
+	t.Helper()
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Name() != "output" {
+			t.Errorf("left beside the book: %s", e.Name())
+		}
+	}
+	files, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != len(previousBookFiles) {
+		t.Errorf("the book holds %d files, want %d", len(files), len(previousBookFiles))
+	}
+	for name, want := range previousBookFiles {
+		if got, err := os.ReadFile(filepath.Join(out, name)); err != nil || string(got) != want {
+			t.Errorf("%s is %q (%v), want %q", name, got, err, want)
+		}
 	}
 }
