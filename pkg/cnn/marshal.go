@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"math"
 	"sync"
+	"tinynets/pkg/binfmt"
 
 	"tinynets/pkg/srchash"
 	"tinynets/pkg/tensor"
@@ -72,21 +73,21 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	if crc32.ChecksumIEEE(body) != sum {
 		return errors.New("cnn: D4 model data is corrupt or truncated (checksum mismatch)")
 	}
-	r := &reader{b: body[len(binaryMagic):]}
-	version := r.u32()
+	r := binfmt.NewReader(body[len(binaryMagic):])
+	version := r.U32()
 	if version != 1 && version != binaryVersion {
 		return fmt.Errorf("cnn: D4 model format version %d, this code reads versions 1 and %d", version, binaryVersion)
 	}
 	var out Model
 	c := &out.Config
 	for _, p := range []*int{&c.Filters1, &c.Filters2, &c.Kernel, &c.Epochs, &c.Batch} {
-		*p = r.int()
+		*p = r.Int()
 	}
-	c.LR = r.f64()
-	c.Seed = r.u64()
-	c.TrainImages = r.int()
-	if r.err != nil {
-		return r.err
+	c.LR = r.F64()
+	c.Seed = r.U64()
+	c.TrainImages = r.Int()
+	if r.Err() != nil {
+		return fmt.Errorf("cnn: D4 model data: %w", r.Err())
 	}
 	if err := c.Validate(); err != nil {
 		return fmt.Errorf("cnn: D4 model holds an invalid config: %w", err)
@@ -100,79 +101,48 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	}
 	var ts [6]*tensor.Tensor
 	for i, want := range shapes {
-		rank := int(r.u32())
-		if r.err == nil && rank != len(want) {
+		rank := int(r.U32())
+		if r.Err() == nil && rank != len(want) {
 			return fmt.Errorf("cnn: D4 model tensor %d has rank %d, want %d", i, rank, len(want))
 		}
 		shape := make([]int, len(want))
 		for d := range shape {
-			shape[d] = int(r.u32())
+			shape[d] = int(r.U32())
 		}
-		if r.err == nil && fmt.Sprint(shape) != fmt.Sprint(want) {
+		if r.Err() == nil && fmt.Sprint(shape) != fmt.Sprint(want) {
 			return fmt.Errorf("cnn: D4 model tensor %d has shape %v, want %v", i, shape, want)
 		}
-		if r.err == nil && len(r.b) < 4*tensor.Size(want) {
+		if r.Err() == nil && r.Left() < 4*tensor.Size(want) {
 			return errors.New("cnn: D4 model data is truncated")
 		}
 		t := tensor.New(want...)
 		for j := range t.Data {
-			t.Data[j] = math.Float32frombits(r.u32())
+			t.Data[j] = math.Float32frombits(r.U32())
 		}
 		ts[i] = t
 	}
 	out.Conv1W, out.Conv1B, out.Conv2W, out.Conv2B, out.FCW, out.FCB = ts[0], ts[1], ts[2], ts[3], ts[4], ts[5]
-	epochs := int(r.u32())
-	if r.err == nil && epochs > c.Epochs {
+	epochs := int(r.U32())
+	if r.Err() == nil && epochs > c.Epochs {
 		return fmt.Errorf("cnn: D4 model records %d epochs of a %d-epoch training", epochs, c.Epochs)
 	}
 	for range epochs {
-		e := Epoch{Epoch: r.int(), Loss: r.f64(), TestAccuracy: r.f64()}
+		e := Epoch{Epoch: r.Int(), Loss: r.F64(), TestAccuracy: r.F64()}
 		out.History = append(out.History, e)
 	}
-	out.Seconds = r.f64()
-	out.ImagesPerSecond = r.f64()
+	out.Seconds = r.F64()
+	out.ImagesPerSecond = r.F64()
 	if version >= 2 {
-		out.SecondsTo98 = r.f64()
+		out.SecondsTo98 = r.F64()
 	}
-	if r.err != nil {
-		return r.err
+	if r.Err() != nil {
+		return fmt.Errorf("cnn: D4 model data: %w", r.Err())
 	}
-	if len(r.b) != 0 {
-		return fmt.Errorf("cnn: D4 model data has %d unexpected bytes at the end", len(r.b))
+	if r.Left() != 0 {
+		return fmt.Errorf("cnn: D4 model data has %d unexpected bytes at the end", r.Left())
 	}
 	*m = out
 	return nil
-}
-
-// reader reads little-endian values, remembering the first shortfall.
-type reader struct {
-	b   []byte
-	err error
-}
-
-func (r *reader) take(n int) []byte {
-	if r.err != nil || len(r.b) < n {
-		if r.err == nil {
-			r.err = errors.New("cnn: D4 model data is truncated")
-		}
-		return make([]byte, n)
-	}
-	out := r.b[:n]
-	r.b = r.b[n:]
-	return out
-}
-
-func (r *reader) u32() uint32  { return binary.LittleEndian.Uint32(r.take(4)) }
-func (r *reader) u64() uint64  { return binary.LittleEndian.Uint64(r.take(8)) }
-func (r *reader) f64() float64 { return math.Float64frombits(r.u64()) }
-
-// int reads an int64 that must fit a 32-bit count.
-func (r *reader) int() int {
-	v := int64(r.u64())
-	if r.err == nil && (v < math.MinInt32 || v > math.MaxInt32) {
-		r.err = fmt.Errorf("cnn: D4 model holds the implausible count %d", v)
-	}
-	return int(v)
 }
 
 //go:embed *.go *.s

@@ -2,10 +2,10 @@ package life
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"math"
+	"tinynets/pkg/binfmt"
 )
 
 // The binary form of a Model, all little-endian:
@@ -46,50 +46,6 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	return le.AppendUint32(b, crc32.ChecksumIEEE(b)), nil
 }
 
-// reader reads little-endian values and remembers the first shortfall.
-type reader struct {
-	b   []byte
-	err error
-}
-
-func (r *reader) take(n int) []byte {
-	if r.err != nil {
-		return make([]byte, n)
-	}
-	if len(r.b) < n {
-		r.err = errors.New("truncated")
-		return make([]byte, n)
-	}
-	s := r.b[:n]
-	r.b = r.b[n:]
-	return s
-}
-
-func (r *reader) u32() uint32  { return binary.LittleEndian.Uint32(r.take(4)) }
-func (r *reader) u64() uint64  { return binary.LittleEndian.Uint64(r.take(8)) }
-func (r *reader) f64() float64 { return math.Float64frombits(r.u64()) }
-
-// int reads an int64 and checks that it fits comfortably in an int.
-func (r *reader) int() int {
-	v := int64(r.u64())
-	if r.err == nil && (v < 0 || v > math.MaxInt32) {
-		r.err = fmt.Errorf("config value %d out of range", v)
-	}
-	return int(v)
-}
-
-// count reads a uint32 count and checks that at least count*size bytes follow.
-func (r *reader) count(size int) int {
-	n := int(r.u32())
-	if r.err == nil && n*size > len(r.b) {
-		r.err = fmt.Errorf("count %d does not fit in the %d bytes left", n, len(r.b))
-	}
-	if r.err != nil {
-		return 0
-	}
-	return n
-}
-
 // UnmarshalBinary decodes a model written by MarshalBinary and recomputes
 // its Check. It returns an error, and leaves m unchanged, if data is
 // truncated, corrupt or does not describe a valid model.
@@ -104,35 +60,35 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 	if crc32.ChecksumIEEE(body) != sum {
 		return fail("checksum mismatch: the data is corrupt")
 	}
-	r := &reader{b: body[len(magic):]}
+	r := binfmt.NewReader(body[len(magic):])
 	var c Config
-	c.Size, c.Filters, c.Hidden, c.Steps, c.Batch = r.int(), r.int(), r.int(), r.int(), r.int()
-	c.LR = r.f64()
-	c.Seed = r.u64()
-	c.RolloutSteps = r.int()
-	if r.err != nil {
-		return fail("%v", r.err)
+	c.Size, c.Filters, c.Hidden, c.Steps, c.Batch = r.Int(), r.Int(), r.Int(), r.Int(), r.Int()
+	c.LR = r.F64()
+	c.Seed = r.U64()
+	c.RolloutSteps = r.Int()
+	if r.Err() != nil {
+		return fail("%v", r.Err())
 	}
 	if err := c.Validate(); err != nil {
 		return fail("%v", err)
 	}
-	losses := make([]float64, r.count(8))
+	losses := make([]float64, r.Count(8))
 	for i := range losses {
-		losses[i] = r.f64()
+		losses[i] = r.F64()
 	}
-	final, secs := r.f64(), r.f64()
+	final, secs := r.F64(), r.F64()
 	n := newNet[float32](c.Filters, c.Hidden)
-	if k := r.count(4); r.err == nil && k != len(n.all) {
+	if k := r.Count(4); r.Err() == nil && k != len(n.all) {
 		return fail("%d weights, want %d for this configuration", k, len(n.all))
 	}
 	for i := range n.all {
-		n.all[i] = math.Float32frombits(r.u32())
+		n.all[i] = math.Float32frombits(r.U32())
 	}
-	if r.err != nil {
-		return fail("%v", r.err)
+	if r.Err() != nil {
+		return fail("%v", r.Err())
 	}
-	if len(r.b) != 0 {
-		return fail("%d unexpected bytes after the weights", len(r.b))
+	if r.Left() != 0 {
+		return fail("%d unexpected bytes after the weights", r.Left())
 	}
 	*m = Model{Config: c, Losses: losses, FinalLoss: final, Seconds: secs, net: n}
 	m.Check = m.CheckNeighborhoods()
