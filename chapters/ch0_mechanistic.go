@@ -309,11 +309,8 @@ func mechWindow(c *notebook.Cell, m *tf.Model) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	runes := []rune(text)
-	if n := m.Config.Block; len(runes) > n {
-		runes = runes[:n]
-	}
-	return m.Vocab.Encode(string(runes), "tf.text")
+	_, ids, err := demoWindow(text, m.Vocab, m.Config.Block)
+	return ids, err
 }
 
 // mechTokenMACs is the multiply-adds of one D5 token, as mechTokenWork

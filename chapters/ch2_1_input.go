@@ -6,7 +6,6 @@ import (
 
 	"tinynets/pkg/notebook"
 	"tinynets/pkg/tensor"
-	"tinynets/pkg/tf"
 )
 
 // chapterInput follows the seed's heading "2.1 Initial input".
@@ -90,11 +89,7 @@ func inputDigit(c *notebook.Cell) error {
 // list, the token id. The table shows every entry of this build's
 // vocabulary next to its byte and bits.
 func inputLetter(c *notebook.Cell) error {
-	text, err := trainingText(c)
-	if err != nil {
-		return err
-	}
-	vocab, err := tf.NewVocab(text)
+	_, vocab, err := trainingVocab(c)
 	if err != nil {
 		return err
 	}
@@ -146,19 +141,11 @@ func bitsDiffer(a, b byte) int {
 // model receives. This row, saved as tf/tokens, is the input of every D5
 // tensor shown in the later chapters.
 func inputPrompt(c *notebook.Cell) error {
-	text, err := trainingText(c)
+	text, vocab, err := trainingVocab(c)
 	if err != nil {
 		return err
 	}
-	vocab, err := tf.NewVocab(text)
-	if err != nil {
-		return err
-	}
-	window := []rune(text)
-	if n := tfBlock.Get(c); len(window) > n {
-		window = window[:n]
-	}
-	ids, err := vocab.Encode(string(window), "tf.text")
+	window, ids, err := demoWindow(text, vocab, tfBlock.Get(c))
 	if err != nil {
 		return err
 	}

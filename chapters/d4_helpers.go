@@ -74,11 +74,7 @@ func zeroShareTable(caption string, t *tensor.Tensor) notebook.Table {
 // its activations are those of the trained D5: shapes come from the
 // configuration, never from the weights.
 func untrainedD5(c *notebook.Cell) (*tf.Model, []int, error) {
-	text, err := trainingText(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	vocab, err := tf.NewVocab(text)
+	text, vocab, err := trainingVocab(c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -86,13 +82,8 @@ func untrainedD5(c *notebook.Cell) (*tf.Model, []int, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	window := []rune(text)
-	window = window[:min(len(window), m.Config.Block)]
-	ids, err := vocab.Encode(string(window), "tf.text")
-	if err != nil {
-		return nil, nil, err
-	}
-	return m, ids, nil
+	_, ids, err := demoWindow(text, vocab, m.Config.Block)
+	return m, ids, err
 }
 
 // percent formats part/whole as a percentage.

@@ -44,11 +44,7 @@ func viewOf(c *notebook.Cell, m *tf.Model) (*d5View, error) {
 	if err != nil {
 		return nil, err
 	}
-	window := []rune(text)
-	if n := m.Config.Block; len(window) > n {
-		window = window[:n]
-	}
-	ids, err := m.Vocab.Encode(string(window), "tf.text")
+	window, ids, err := demoWindow(text, m.Vocab, m.Config.Block)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"tinynets/pkg/notebook"
+	"tinynets/pkg/tf"
 )
 
 var (
@@ -60,4 +61,24 @@ func firstInvalid(b []byte) int {
 		i += n
 	}
 	return -1
+}
+
+// trainingVocab returns the training text and its vocabulary: the text's
+// distinct characters in order of first appearance.
+func trainingVocab(c *notebook.Cell) (string, *tf.Vocab, error) {
+	text, err := trainingText(c)
+	if err != nil {
+		return "", nil, err
+	}
+	vocab, err := tf.NewVocab(text)
+	return text, vocab, err
+}
+
+// demoWindow returns the first n characters of text (all of them if it is
+// shorter) and their token ids: the window every D5 chapter shows.
+func demoWindow(text string, vocab *tf.Vocab, n int) ([]rune, []int, error) {
+	window := []rune(text)
+	window = window[:min(len(window), n)]
+	ids, err := vocab.Encode(string(window), "tf.text")
+	return window, ids, err
 }
